@@ -1,0 +1,7 @@
+// OpenBLAS's CBLAS interface plus the LAPACK routines the metrics need (Debian's
+// libopenblas ships LAPACK but not LAPACKE, so we declare the Fortran symbols).
+#include <cblas.h>
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);
+void dsyev_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda,
+            double *w, double *work, const int *lwork, int *info);
