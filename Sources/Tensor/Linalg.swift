@@ -1,0 +1,54 @@
+import CBLAS
+
+/// The matrix product op(a)·op(b), where op transposes when asked, computed by
+/// `cblas_sgemm` straight from the stored layout (no transposed copies).
+public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+    precondition(a.rank == 2 && b.rank == 2, "matmul needs matrices, got \(a.shape) and \(b.shape)")
+    let m = transposeA ? a.shape[1] : a.shape[0], k = transposeA ? a.shape[0] : a.shape[1]
+    let n = transposeB ? b.shape[0] : b.shape[1]
+    precondition((transposeB ? b.shape[1] : b.shape[0]) == k, "matmul shapes \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "") do not match")
+    let out = Tensor.empty([m, n])
+    gemm(a, transposeA, b, transposeB, into: out, m: m, n: n, k: k, accumulate: false)
+    return Tensor.result(out, [a, b]) { g, _, needs in
+        // d(op(a)) = g·op(b)ᵀ and d(op(b)) = op(a)ᵀ·g, written back in a's and b's layouts.
+        let da: Tensor? = !needs[0] ? nil : transposeA
+            ? matmul(b, g, transposeA: transposeB, transposeB: true)
+            : matmul(g, b, transposeB: !transposeB)
+        let db: Tensor? = !needs[1] ? nil : transposeB
+            ? matmul(g, a, transposeA: true, transposeB: transposeA)
+            : matmul(a, g, transposeA: !transposeA)
+        return [da, db]
+    }
+}
+
+/// out (m×n) = op(a)·op(b) (+ out when accumulating).
+func gemm(_ a: Tensor, _ transposeA: Bool, _ b: Tensor, _ transposeB: Bool, into out: Tensor,
+          m: Int, n: Int, k: Int, accumulate: Bool) {
+    guard m > 0, n > 0 else { return }
+    guard k > 0 else {
+        if !accumulate { out.storage.pointer.update(repeating: 0, count: m * n) }
+        return
+    }
+    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), 1, a.storage.pointer, Int32(a.shape[1]),
+                b.storage.pointer, Int32(b.shape[1]), accumulate ? 1 : 0, out.storage.pointer, Int32(n))
+}
+
+/// x·wᵀ + b for x [n, in], w [out, in] (PyTorch's layout), b [out]: one GEMM that
+/// starts from the bias instead of adding it in a second pass.
+public func linear(_ x: Tensor, weight w: Tensor, bias b: Tensor?) -> Tensor {
+    precondition(x.rank == 2 && w.rank == 2 && x.shape[1] == w.shape[1], "linear: input \(x.shape) with weight \(w.shape)")
+    let n = x.shape[0], outFeatures = w.shape[0]
+    let out = Tensor.empty([n, outFeatures])
+    if let b {
+        precondition(b.shape == [outFeatures], "linear: bias \(b.shape) for \(outFeatures) outputs")
+        for r in 0..<n { (out.storage.pointer + r * outFeatures).update(from: b.storage.pointer, count: outFeatures) }
+    }
+    gemm(x, false, w, true, into: out, m: n, n: outFeatures, k: x.shape[1], accumulate: b != nil)
+    let inputs = b.map { [x, w, $0] } ?? [x, w]
+    return Tensor.result(out, inputs) { g, _, needs in
+        [needs[0] ? matmul(g, w) : nil,
+         needs[1] ? matmul(g, x, transposeA: true) : nil,
+         needs.count > 2 && needs[2] ? g.sum(to: [outFeatures]) : nil]
+    }
+}
