@@ -182,7 +182,7 @@ extension Tensor {
     }
 
     /// 1 where low < x < high, else 0; a constant as far as gradients go.
-    func insideMask(_ lo: Float, _ hi: Float) -> Tensor {
+    public func insideMask(_ lo: Float, _ hi: Float) -> Tensor {
         struct K: UnaryKernel {
             let lo: Float, hi: Float
             @inline(__always) func callAsFunction(_ x: Float) -> Float { x > lo && x < hi ? 1 : 0 }

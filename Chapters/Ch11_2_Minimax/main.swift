@@ -1,0 +1,123 @@
+/*:
+ # 11.2 The minimax GAN
+
+ A generator G turns noise z into images; a discriminator D scores how real an image
+ looks. They play the game
+
+     min_G max_D  E_x[log D(x)] + E_z[log(1 − D(G(z)))]
+
+ Both are small multi-layer perceptrons here, trained on Fashion-MNIST.
+ Run it with `swift run Ch11_2_Minimax` (`--help` lists every option).
+ */
+import ArgumentParser
+import NN
+import Tensor
+import Workbook
+
+// snippet.hide
+enum Defaults: ChapterDefaults {
+    static let epochs = 5
+    static let batchSize = 64
+    static let learningRate: Float = 2e-4
+    static let latentDimension = 100
+}
+
+struct Options: ParsableArguments {
+    @OptionGroup var training: TrainingOptions<Defaults>
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "Generator loss: non-saturating, −log D(G(z)), or saturating, log(1 − D(G(z))).")
+    var loss: GeneratorLossKind = .nonSaturating
+
+    @Option(help: "One-sided label smoothing: the target for real images (1 = none; 0.9 is usual).")
+    var labelSmoothing: Float = 1
+
+    @Option(help: "Instance noise: initial std of Gaussian noise added to D's inputs, annealed to 0.")
+    var instanceNoise: Float = 0
+
+    func validate() throws {
+        guard labelSmoothing > 0.5, labelSmoothing <= 1 else {
+            throw ValidationError("--label-smoothing must be in (0.5, 1], got \(labelSmoothing); try 0.9")
+        }
+        guard instanceNoise >= 0, instanceNoise.isFinite else {
+            throw ValidationError("--instance-noise must be 0 or more, got \(instanceNoise); try 0.1")
+        }
+    }
+}
+// snippet.show
+
+let options = Options.parseOrExit()
+let run = TrainingRun(name: "ch11_2_minimax", title: "Ch11.2 minimax GAN", settings: options.training.settings)
+let images = run.loadImages(from: options.data.data)
+let pixels = images.imageSize          // 28 × 28 = 784
+let latent = run.settings.latentDimension
+let batchSize = run.settings.batchSize
+
+/*:
+ ## The two players
+ G maps z ∈ ℝ¹⁰⁰ through three ReLU layers to 784 pixels squashed by tanh into [−1, 1],
+ the range the real images are scaled to (the original chapter fed D real images in
+ [0, 1] and fakes in [−1, 1], a giveaway D could learn in one step).
+ D maps 784 pixels to a single logit: no sigmoid at the end, the loss applies it stably.
+ */
+// snippet.minimax-models
+var weights = run.generator("weights")
+let G = Sequential(
+    Linear(latent, 256, using: &weights), Activation.relu,
+    Linear(256, 512, using: &weights), Activation.relu,
+    Linear(512, 1024, using: &weights), Activation.relu,
+    Linear(1024, pixels, using: &weights), Activation.tanh)
+let D = Sequential(
+    Linear(pixels, 512, using: &weights), Activation.leakyRelu(0.2),
+    Linear(512, 256, using: &weights), Activation.leakyRelu(0.2),
+    Linear(256, 1, using: &weights))
+let optimizerG = Adam(G.parameters, learningRate: run.settings.learningRate, beta1: 0.5)
+let optimizerD = Adam(D.parameters, learningRate: run.settings.learningRate, beta1: 0.5)
+// snippet.end
+
+run.checkpointing(models: [("generator", G), ("discriminator", D)],
+                  optimizers: [("generator", optimizerG), ("discriminator", optimizerD)])
+let batches = run.batches(of: images)
+var noise = run.generator("fixed noise")
+let fixedNoise = Tensor.randomNormal([64, latent], using: &noise)
+let instanceNoise = InstanceNoise(initial: options.instanceNoise, totalSteps: run.totalSteps)
+
+/*:
+ ## One training iteration
+ First D takes a step to tell real from generated images, with the fakes detached so
+ that this step does not move G. Then G takes a step to make D call its images real;
+ the gradient flows back through D into G, and only G's parameters are updated.
+ */
+run.train(metrics: ["d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm"],
+          snapshot: { G(fixedNoise).reshaped([-1, 1, 28, 28]) }) { step, random in
+    // snippet.minimax-step
+    let real = batches.next().reshaped([batchSize, pixels])
+    let z = Tensor.randomNormal([batchSize, latent], using: &random)
+    let fake = G(z)
+
+    // Discriminator: real → 1 (or the smoothed target), fake → 0.
+    let realLogits = D(instanceNoise.apply(real, step: step, using: &random))
+    let fakeLogits = D(instanceNoise.apply(fake.detached(), step: step, using: &random))
+    let dLoss = discriminatorLoss(realLogits: realLogits, fakeLogits: fakeLogits,
+                                  realTarget: options.labelSmoothing)
+    optimizerD.step(gradients(of: dLoss, wrt: D.parameters))
+
+    // Generator: make the updated D score the same fakes as real.
+    let gLoss = generatorLoss(fakeLogits: D(instanceNoise.apply(fake, step: step, using: &random)), options.loss)
+    let gGradients = gradients(of: gLoss, wrt: G.parameters)
+    optimizerG.step(gGradients)
+    // snippet.end
+    return [dLoss.item, gLoss.item, meanProbability(realLogits), meanProbability(fakeLogits), globalNorm(gGradients)]
+}
+
+/*:
+ ## What training looked like
+ */
+run.writeSampleFigures()
+run.plot("losses", title: "Minimax GAN losses", yTitle: "binary cross-entropy",
+         series: [("d_loss", "discriminator"), ("g_loss", "generator")])
+run.plot("scores", title: "What the discriminator believes", yTitle: "mean D(·), probability of real",
+         series: [("d_real", "D(x), real images"), ("d_fake", "D(G(z)), generated images")])
+run.plot("generator_gradient", title: "Gradient reaching the generator", yTitle: "‖∇θ loss_G‖",
+         series: [("g_grad_norm", "generator, --loss \(options.loss.rawValue)")], logarithmicY: true)
+run.finish()

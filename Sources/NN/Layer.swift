@@ -1,0 +1,114 @@
+import Tensor
+
+/// A building block of a network: callable on a tensor, and able to list its learnable
+/// parameters under PyTorch's `state_dict` names, so checkpoints load in PyTorch.
+public protocol Layer: AnyObject {
+    func callAsFunction(_ x: Tensor) -> Tensor
+    /// Learnable tensors, e.g. `("weight", w)`, `("bias", b)`.
+    var namedParameters: [(name: String, tensor: Tensor)] { get }
+    /// Tensors that are saved but not learned, e.g. BatchNorm's running statistics.
+    var namedBuffers: [(name: String, tensor: Tensor)] { get }
+}
+
+extension Layer {
+    public var namedParameters: [(name: String, tensor: Tensor)] { [] }
+    public var namedBuffers: [(name: String, tensor: Tensor)] { [] }
+    public var parameters: [Tensor] { namedParameters.map(\.tensor) }
+    /// Parameters and buffers: everything a checkpoint stores.
+    public var stateDict: [(name: String, tensor: Tensor)] { namedParameters + namedBuffers }
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+}
+
+/// Whether layers behave as in training (batch statistics, dropout) or evaluation.
+public enum LayerMode {
+    @TaskLocal public static var isTraining = true
+}
+
+/// Runs `body` with layers in evaluation mode and without recording gradients: for
+/// sampling from a generator or scoring with a classifier.
+public func evaluating<R>(_ body: () throws -> R) rethrows -> R {
+    try LayerMode.$isTraining.withValue(false) { try withoutGradients(body) }
+}
+
+/// Layers applied in order; parameter names are prefixed by the layer's index, as in
+/// PyTorch's `nn.Sequential` (`0.weight`, `2.bias`, …).
+public final class Sequential: Layer {
+    public let layers: [any Layer]
+
+    public init(_ layers: [any Layer]) { self.layers = layers }
+    public convenience init(_ layers: any Layer...) { self.init(layers) }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        layers.reduce(x) { $1($0) }
+    }
+
+    public var namedParameters: [(name: String, tensor: Tensor)] {
+        layers.enumerated().flatMap { i, layer in layer.namedParameters.map { ("\(i).\($0.name)", $0.tensor) } }
+    }
+
+    public var namedBuffers: [(name: String, tensor: Tensor)] {
+        layers.enumerated().flatMap { i, layer in layer.namedBuffers.map { ("\(i).\($0.name)", $0.tensor) } }
+    }
+}
+
+/// y = x·Wᵀ + b with W stored as [out, in] like PyTorch's `nn.Linear`.
+public final class Linear: Layer {
+    public let weight: Tensor
+    public let bias: Tensor?
+
+    /// PyTorch's default initialisation: W and b ~ U(-1/√in, 1/√in).
+    public init(_ inputs: Int, _ outputs: Int, bias: Bool = true, using generator: inout SeededGenerator) {
+        let bound = 1 / Float(inputs).squareRoot()
+        weight = Tensor.randomUniform([outputs, inputs], in: -bound..<bound, using: &generator, requiresGrad: true)
+        self.bias = bias ? Tensor.randomUniform([outputs], in: -bound..<bound, using: &generator, requiresGrad: true) : nil
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor { linear(x, weight: weight, bias: bias) }
+
+    public var namedParameters: [(name: String, tensor: Tensor)] {
+        [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+    }
+}
+
+/// An elementwise activation as a layer (no parameters).
+public final class Activation: Layer {
+    let function: (Tensor) -> Tensor
+    public init(_ function: @escaping (Tensor) -> Tensor) { self.function = function }
+    public func callAsFunction(_ x: Tensor) -> Tensor { function(x) }
+
+    public static var relu: Activation { Activation { $0.relu() } }
+    public static func leakyRelu(_ slope: Float = 0.2) -> Activation { Activation { $0.leakyRelu(slope) } }
+    public static var tanh: Activation { Activation { $0.tanh() } }
+    public static var sigmoid: Activation { Activation { $0.sigmoid() } }
+}
+
+/// Zeroes each element with probability p in training and scales the rest by 1/(1-p)
+/// (inverted dropout); the identity in evaluation.
+public final class Dropout: Layer {
+    public let probability: Float
+    var generator: SeededGenerator
+
+    public init(_ probability: Float, seed: UInt64 = 0) {
+        precondition((0..<1).contains(probability), "dropout probability must be in [0, 1)")
+        self.probability = probability
+        generator = SeededGenerator(seed: seed)
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        guard LayerMode.isTraining, probability > 0 else { return x }
+        let keep = Tensor.randomUniform(x.shape, using: &generator).insideMask(probability, 2) * (1 / (1 - probability))
+        return x * keep
+    }
+}
+
+/// Re-initialises weights the DCGAN way: N(0, 0.02) for linear and convolution weights,
+/// N(1, 0.02) for normalisation scales, zero biases.
+public func initializeDCGAN(_ layer: any Layer, using generator: inout SeededGenerator) {
+    for (name, tensor) in layer.namedParameters {
+        let isNormScale = name.hasSuffix("weight") && tensor.rank == 1
+        let fresh: Tensor = name.hasSuffix("bias")
+            ? .zeros(tensor.shape)
+            : .randomNormal(tensor.shape, mean: isNormScale ? 1 : 0, std: 0.02, using: &generator)
+        tensor.assign(fresh)
+    }
+}

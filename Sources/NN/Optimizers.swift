@@ -1,0 +1,159 @@
+import Tensor
+
+/// Updates parameters in place from their gradients, like `torch.optim`.
+public protocol Optimizer: AnyObject {
+    var parameters: [Tensor] { get }
+    var learningRate: Float { get set }
+    /// One update; `gradients[i]` belongs to `parameters[i]`.
+    func step(_ gradients: [Tensor])
+    /// Internal state (moments) under stable names, for checkpoints and `--resume`.
+    var namedState: [(name: String, tensor: Tensor)] { get }
+}
+
+extension Optimizer {
+    func checkShapes(_ gradients: [Tensor]) {
+        precondition(gradients.count == parameters.count, "\(gradients.count) gradients for \(parameters.count) parameters")
+        for (p, g) in zip(parameters, gradients) {
+            precondition(p.shape == g.shape, "gradient \(g.shape) for parameter \(p.shape)")
+        }
+    }
+
+    /// One pass over each parameter's buffer together with its gradient and state buffers.
+    func update(_ gradients: [Tensor], states: [[Tensor]],
+                _ body: (_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ s: [UnsafeMutablePointer<Float>], _ n: Int) -> Void) {
+        checkShapes(gradients)
+        for (i, (p, g)) in zip(parameters, gradients).enumerated() {
+            g.withUnsafeBufferPointer { gb in
+                p.withUnsafeMutableBufferPointer { pb in
+                    body(pb.baseAddress!, gb.baseAddress!, states[i].map(\.storage.pointer), p.count)
+                }
+            }
+        }
+    }
+}
+
+/// Stochastic gradient descent with optional momentum (PyTorch's formulation:
+/// v ← μv + g, p ← p − lr·v).
+public final class SGD: Optimizer {
+    public let parameters: [Tensor]
+    public var learningRate: Float
+    public let momentum: Float
+    let velocity: [Tensor]
+
+    public init(_ parameters: [Tensor], learningRate: Float, momentum: Float = 0) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.momentum = momentum
+        velocity = parameters.map { .zeros($0.shape) }
+    }
+
+    public func step(_ gradients: [Tensor]) {
+        let lr = learningRate, mu = momentum
+        update(gradients, states: velocity.map { [$0] }) { p, g, s, n in
+            let v = s[0]
+            for i in 0..<n {
+                v[i] = mu * v[i] + g[i]
+                p[i] -= lr * v[i]
+            }
+        }
+    }
+
+    public var namedState: [(name: String, tensor: Tensor)] {
+        velocity.enumerated().map { ("state.\($0.offset).momentum_buffer", $0.element) }
+    }
+}
+
+/// Adam with bias correction (Kingma & Ba), as `torch.optim.Adam`.
+public final class Adam: Optimizer {
+    public let parameters: [Tensor]
+    public var learningRate: Float
+    public let beta1: Float, beta2: Float, epsilon: Float
+    let firstMoment: [Tensor], secondMoment: [Tensor]
+    /// Updates taken so far (for the bias correction); stored in checkpoints.
+    public private(set) var stepCount: Int = 0
+
+    public init(_ parameters: [Tensor], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+                epsilon: Float = 1e-8) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        firstMoment = parameters.map { .zeros($0.shape) }
+        secondMoment = parameters.map { .zeros($0.shape) }
+    }
+
+    public func step(_ gradients: [Tensor]) {
+        stepCount += 1
+        let b1 = beta1, b2 = beta2, eps = epsilon
+        let correction1 = 1 - Float(Double(b1).power(stepCount))
+        let correction2 = 1 - Float(Double(b2).power(stepCount))
+        let stepSize = learningRate / correction1, rootCorrection2 = correction2.squareRoot()
+        update(gradients, states: zip(firstMoment, secondMoment).map { [$0, $1] }) { p, g, s, n in
+            let m = s[0], v = s[1]
+            for i in 0..<n {
+                m[i] = b1 * m[i] + (1 - b1) * g[i]
+                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                p[i] -= stepSize * m[i] / (v[i].squareRoot() / rootCorrection2 + eps)
+            }
+        }
+    }
+
+    /// Restores the step count after loading moments from a checkpoint.
+    public func restore(stepCount: Int) { self.stepCount = stepCount }
+
+    public var namedState: [(name: String, tensor: Tensor)] {
+        firstMoment.enumerated().map { ("state.\($0.offset).exp_avg", $0.element) }
+            + secondMoment.enumerated().map { ("state.\($0.offset).exp_avg_sq", $0.element) }
+    }
+}
+
+/// RMSprop as `torch.optim.RMSprop` (no momentum, not centred):
+/// v ← αv + (1−α)g², p ← p − lr·g/(√v + ε). The WGAN paper's optimiser.
+public final class RMSprop: Optimizer {
+    public let parameters: [Tensor]
+    public var learningRate: Float
+    public let alpha: Float, epsilon: Float
+    let squareAverage: [Tensor]
+
+    public init(_ parameters: [Tensor], learningRate: Float = 1e-2, alpha: Float = 0.99, epsilon: Float = 1e-8) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.alpha = alpha
+        self.epsilon = epsilon
+        squareAverage = parameters.map { .zeros($0.shape) }
+    }
+
+    public func step(_ gradients: [Tensor]) {
+        let lr = learningRate, a = alpha, eps = epsilon
+        update(gradients, states: squareAverage.map { [$0] }) { p, g, s, n in
+            let v = s[0]
+            for i in 0..<n {
+                v[i] = a * v[i] + (1 - a) * g[i] * g[i]
+                p[i] -= lr * g[i] / (v[i].squareRoot() + eps)
+            }
+        }
+    }
+
+    public var namedState: [(name: String, tensor: Tensor)] {
+        squareAverage.enumerated().map { ("state.\($0.offset).square_avg", $0.element) }
+    }
+}
+
+extension Double {
+    fileprivate func power(_ n: Int) -> Double {
+        var result = 1.0
+        for _ in 0..<n { result *= self }
+        return result
+    }
+}
+
+/// Limits every value of the given tensors to [-c, c], in place: WGAN's weight clipping
+/// acts on the stored parameters themselves (the original chapter clipped a copy).
+public func clipValues(of tensors: [Tensor], to c: Float) {
+    for t in tensors {
+        t.withUnsafeMutableBufferPointer { b in
+            for i in b.indices { b[i] = Swift.min(Swift.max(b[i], -c), c) }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+// 2-D convolutions in NCHW layout, built on two data-movement ops, im2col and col2im,
+// and one matrix product over the whole batch.
+//
+// im2col copies every receptive field of an image batch into a column, so that a
+// convolution is a single GEMM; col2im is its adjoint (it adds columns back into image
+// positions). Each is the other's backward rule, and everything else is an existing
+// differentiable op, so gradients of any order come for free: the engine derives
+// conv2d's input gradient as col2im(Wᵀ·g), which is exactly convTranspose2d of g, and its
+// weight gradient as g·im2col(x)ᵀ, a correlation of g with x.
+
+/// The size and placement of a convolution window (square stride and padding, as DCGANs use).
+public struct ConvWindow: Equatable, Sendable {
+    public var kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Int
+
+    public init(kernelHeight: Int, kernelWidth: Int, stride: Int = 1, padding: Int = 0) {
+        precondition(kernelHeight > 0 && kernelWidth > 0 && stride > 0 && padding >= 0,
+                     "bad convolution window: kernel \(kernelHeight)x\(kernelWidth), stride \(stride), padding \(padding)")
+        self.kernelHeight = kernelHeight
+        self.kernelWidth = kernelWidth
+        self.stride = stride
+        self.padding = padding
+    }
+
+    /// A convolution's output size along one axis (PyTorch's formula): (in + 2p − k)/s + 1.
+    func convolvedSize(_ input: Int, kernel: Int) -> Int { (input + 2 * padding - kernel) / stride + 1 }
+
+    /// A transposed convolution's output size: (in − 1)s − 2p + k + outputPadding.
+    func transposedSize(_ input: Int, kernel: Int, outputPadding: Int) -> Int {
+        (input - 1) * stride - 2 * padding + kernel + outputPadding
+    }
+
+    /// The output positions j whose input position j·s − p + offset lies in 0..<inputSize.
+    func validOutputs(offset: Int, inputSize: Int, outputSize: Int) -> Range<Int> {
+        let first = ceilDivide(padding - offset, stride)
+        let last = floorDivide(inputSize - 1 + padding - offset, stride)
+        let lower = Swift.min(Swift.max(first, 0), outputSize)
+        return lower..<Swift.max(lower, Swift.min(last + 1, outputSize))
+    }
+
+    private func floorDivide(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+    private func ceilDivide(_ a: Int, _ b: Int) -> Int { -floorDivide(-a, b) }
+}
+
+/// Every receptive field of `x` [N, C, H, W] as a column: a [C·kh·kw, N·OH·OW] matrix whose
+/// row (c, i, j) holds, for each output position, the input value under kernel tap (i, j)
+/// of channel c (zero in the padding).
+public func im2col(_ x: Tensor, window: ConvWindow) -> Tensor {
+    precondition(x.rank == 4, "im2col needs [N, C, H, W], got \(x.shape)")
+    let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let oh = window.convolvedSize(h, kernel: window.kernelHeight)
+    let ow = window.convolvedSize(w, kernel: window.kernelWidth)
+    precondition(oh > 0 && ow > 0, "im2col: window \(window) does not fit input \(x.shape)")
+    let out = Tensor.empty([c * window.kernelHeight * window.kernelWidth, n * oh * ow])
+    forEachTapRow(window, batch: n, channels: c, image: (h, w), output: (oh, ow),
+                  image: x.storage.pointer, columns: out.storage.pointer) { column, image, valid, stride in
+        column.update(repeating: 0, count: valid.lowerBound)
+        for j in valid { column[j] = image[j * stride] }
+        (column + valid.upperBound).update(repeating: 0, count: ow - valid.upperBound)
+    }
+    let imageShape = x.shape
+    return Tensor.result(out, [x]) { g, _, _ in [col2im(g, imageShape: imageShape, window: window)] }
+}
+
+/// The adjoint of `im2col`: adds every column entry back into the image position it was
+/// copied from, giving a tensor of `imageShape` [N, C, H, W].
+public func col2im(_ columns: Tensor, imageShape: [Int], window: ConvWindow) -> Tensor {
+    precondition(imageShape.count == 4, "col2im needs an [N, C, H, W] image shape, got \(imageShape)")
+    let (n, c, h, w) = (imageShape[0], imageShape[1], imageShape[2], imageShape[3])
+    let oh = window.convolvedSize(h, kernel: window.kernelHeight)
+    let ow = window.convolvedSize(w, kernel: window.kernelWidth)
+    precondition(columns.shape == [c * window.kernelHeight * window.kernelWidth, n * oh * ow],
+                 "col2im: columns \(columns.shape) do not match image \(imageShape) under \(window)")
+    let out = Tensor(repeating: 0, shape: imageShape)
+    forEachTapRow(window, batch: n, channels: c, image: (h, w), output: (oh, ow),
+                  image: out.storage.pointer, columns: columns.storage.pointer) { column, image, valid, stride in
+        for j in valid { image[j * stride] += column[j] }
+    }
+    return Tensor.result(out, [columns]) { g, _, _ in [im2col(g, window: window)] }
+}
+
+/// The loop nest shared by im2col and col2im: for each kernel tap of each channel, each
+/// image and each output row, calls `body` with the column row segment (OW values), the
+/// image row shifted so that output position j maps to `image[j·stride]`, the output
+/// positions that fall inside the image (empty when the whole row is padding), and the stride.
+@inline(__always)
+private func forEachTapRow(
+    _ window: ConvWindow, batch n: Int, channels c: Int, image size: (h: Int, w: Int), output: (h: Int, w: Int),
+    image: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>,
+    _ body: (_ column: UnsafeMutablePointer<Float>, _ image: UnsafeMutablePointer<Float>, _ valid: Range<Int>, _ stride: Int) -> Void
+) {
+    let (kh, kw, s, p) = (window.kernelHeight, window.kernelWidth, window.stride, window.padding)
+    let positions = output.h * output.w
+    for channel in 0..<c {
+        for ki in 0..<kh {
+            let validRows = window.validOutputs(offset: ki, inputSize: size.h, outputSize: output.h)
+            for kj in 0..<kw {
+                let validColumns = window.validOutputs(offset: kj, inputSize: size.w, outputSize: output.w)
+                let row = columns + ((channel * kh + ki) * kw + kj) * n * positions
+                for sample in 0..<n {
+                    let plane = image + (sample * c + channel) * size.h * size.w
+                    let block = row + sample * positions
+                    for i in 0..<output.h {
+                        let y = i * s - p + ki
+                        let valid = validRows.contains(i) ? validColumns : 0..<0
+                        body(block + i * output.w, plane + Swift.max(y, 0) * size.w + kj - p, valid, s)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A 2-D convolution (cross-correlation, as in PyTorch): x [N, C, H, W], weight [O, C, kh, kw],
+/// bias [O] → [N, O, (H + 2p − kh)/s + 1, (W + 2p − kw)/s + 1].
+public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) -> Tensor {
+    precondition(x.rank == 4 && weight.rank == 4 && weight.shape[1] == x.shape[1],
+                 "conv2d: input \(x.shape) with weight \(weight.shape)")
+    let (n, outChannels) = (x.shape[0], weight.shape[0])
+    let window = ConvWindow(kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding)
+    let oh = window.convolvedSize(x.shape[2], kernel: window.kernelHeight)
+    let ow = window.convolvedSize(x.shape[3], kernel: window.kernelWidth)
+    // One GEMM for the whole batch: [O, C·kh·kw] · [C·kh·kw, N·OH·OW] = [O, N·OH·OW].
+    let product = matmul(weight.reshaped([outChannels, -1]), im2col(x, window: window))
+    let batchFirst = product.reshaped([outChannels, n, oh * ow]).permuted([1, 0, 2])
+    return addingChannelBias(batchFirst, bias).reshaped([n, outChannels, oh, ow])
+}
+
+/// A transposed convolution (the adjoint of `conv2d` with the same weight), as PyTorch's
+/// `conv_transpose2d`: x [N, C, H, W], weight [C, O, kh, kw], bias [O] →
+/// [N, O, (H − 1)s − 2p + kh + outputPadding, (W − 1)s − 2p + kw + outputPadding].
+public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
+                            outputPadding: Int = 0) -> Tensor {
+    precondition(x.rank == 4 && weight.rank == 4 && weight.shape[0] == x.shape[1],
+                 "convTranspose2d: input \(x.shape) with weight \(weight.shape)")
+    precondition(outputPadding >= 0 && outputPadding < stride, "convTranspose2d: outputPadding must be in 0..<stride")
+    let (n, inChannels, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let outChannels = weight.shape[1]
+    let window = ConvWindow(kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding)
+    let oh = window.transposedSize(h, kernel: window.kernelHeight, outputPadding: outputPadding)
+    let ow = window.transposedSize(w, kernel: window.kernelWidth, outputPadding: outputPadding)
+    precondition(oh > 0 && ow > 0, "convTranspose2d: output size \(oh)x\(ow) for input \(x.shape)")
+    // Channels first, [C, N·H·W], then one GEMM: [C, O·kh·kw]ᵀ · [C, N·H·W] = [O·kh·kw, N·H·W],
+    // the columns of the output image, which col2im adds into place.
+    let channelsFirst = x.reshaped([n, inChannels, h * w]).permuted([1, 0, 2]).reshaped([inChannels, n * h * w])
+    let columns = matmul(weight.reshaped([inChannels, -1]), channelsFirst, transposeA: true)
+    let image = col2im(columns, imageShape: [n, outChannels, oh, ow], window: window)
+    return addingChannelBias(image.reshaped([n, outChannels, oh * ow]), bias).reshaped([n, outChannels, oh, ow])
+}
+
+/// x [N, C, L] + bias [C] on every position; x unchanged when there is no bias.
+private func addingChannelBias(_ x: Tensor, _ bias: Tensor?) -> Tensor {
+    guard let bias else { return x }
+    precondition(bias.shape == [x.shape[1]], "bias \(bias.shape) for \(x.shape[1]) channels")
+    return x + bias.reshaped([x.shape[1], 1])
+}
+
+/// Nearest-neighbour upsampling of x [N, C, H, W] by an integer factor: each pixel becomes
+/// a factor×factor block. Written as a broadcast, so its gradient (a sum over each block)
+/// and all higher ones come from the broadcast/sum pair.
+public func upsampleNearest(_ x: Tensor, factor: Int) -> Tensor {
+    precondition(x.rank == 4 && factor > 0, "upsampleNearest needs [N, C, H, W] and a positive factor")
+    let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    return x.reshaped([n, c, h, 1, w, 1])
+        .broadcast(to: [n, c, h, factor, w, factor])
+        .reshaped([n, c, h * factor, w * factor])
+}

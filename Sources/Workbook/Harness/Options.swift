@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+
+/// A chapter's default settings; `--help` shows them.
+public protocol ChapterDefaults {
+    static var epochs: Int { get }
+    static var batchSize: Int { get }
+    static var learningRate: Float { get }
+    static var latentDimension: Int { get }
+}
+
+/// The options every training chapter shares, with the chapter's own defaults.
+public struct TrainingOptions<Defaults: ChapterDefaults>: ParsableArguments {
+    @Option(help: "Passes over the training data.")
+    public var epochs: Int = Defaults.epochs
+
+    @Option(help: "Stop after exactly this many training iterations (overrides --epochs).")
+    public var steps: Int?
+
+    @Option(help: "Examples per minibatch.")
+    public var batchSize: Int = Defaults.batchSize
+
+    @Option(name: .customLong("lr"), help: "Learning rate.")
+    public var learningRate: Float = Defaults.learningRate
+
+    @Option(help: "Size of the generator's noise vector z.")
+    public var latentDim: Int = Defaults.latentDimension
+
+    @Option(help: "Seed for weights, noise and data order: same seed and threads, same figures.")
+    public var seed: UInt64 = 0
+
+    @Option(help: "Folder for figures.")
+    public var out: String = "figures"
+
+    @Option(help: "Folder for checkpoints (default: checkpoints/<chapter>).")
+    public var checkpointDir: String?
+
+    @Flag(help: "Continue from the checkpoint in --checkpoint-dir.")
+    public var resume = false
+
+    @Option(help: "Threads for matrix products.")
+    public var threads: Int = 2
+
+    @Flag(help: "A tiny smoke run: a few iterations on a small subset (for tests and CI).")
+    public var quick = false
+
+    public init() {}
+
+    public func validate() throws {
+        try requirePositive(epochs, "--epochs")
+        try requirePositive(batchSize, "--batch-size")
+        try requirePositive(latentDim, "--latent-dim")
+        try requirePositive(threads, "--threads")
+        if let steps { try requirePositive(steps, "--steps") }
+        guard learningRate > 0, learningRate.isFinite else {
+            throw ValidationError("--lr must be a positive number, got \(learningRate); try --lr \(Defaults.learningRate)")
+        }
+    }
+
+    /// The settings as a plain value the harness keeps.
+    public var settings: RunSettings {
+        RunSettings(epochs: epochs, steps: steps, batchSize: batchSize, learningRate: learningRate,
+                    latentDimension: latentDim, seed: seed, outputFolder: out, checkpointFolder: checkpointDir,
+                    resume: resume, threads: threads, quick: quick)
+    }
+}
+
+/// Where training data comes from.
+public struct DataOptions: ParsableArguments {
+    @Option(help: "Folder of MNIST-format IDX files, gzipped or not (e.g. MNIST digits).")
+    public var data: String = defaultFashionMNISTDirectory
+
+    public init() {}
+}
+
+public func requirePositive(_ value: Int, _ flag: String) throws {
+    guard value > 0 else { throw ValidationError("\(flag) must be at least 1, got \(value)") }
+}
+
+public func requirePositive(_ value: Float, _ flag: String) throws {
+    guard value > 0, value.isFinite else { throw ValidationError("\(flag) must be a positive number, got \(value)") }
+}
+
+/// The shared settings of a run, independent of the chapter's option type.
+public struct RunSettings: Sendable {
+    public var epochs: Int
+    public var steps: Int?
+    public var batchSize: Int
+    public var learningRate: Float
+    public var latentDimension: Int
+    public var seed: UInt64
+    public var outputFolder: String
+    public var checkpointFolder: String?
+    public var resume: Bool
+    public var threads: Int
+    public var quick: Bool
+
+    /// Examples a `--quick` run trains on, and the iterations it takes.
+    public static let quickExamples = 512
+    public static let quickSteps = 3
+}
+
+/// Prints a one-line error and exits with status 1: bad input never ends in a crash.
+public func exitWithError(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    exit(1)
+}
+
+/// Runs `body`, turning any thrown error into a one-line message and exit status 1.
+public func orExit<T>(_ body: () throws -> T) -> T {
+    do { return try body() } catch { exitWithError("\(error)") }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import NN
+import Tensor
+
+/// Everything around a chapter's training step that is not the GAN itself: data loading,
+/// the loop over iterations and epochs, progress, the CSV log, checkpoints and `--resume`,
+/// NaN detection, sample grids from a fixed noise batch, and the closing summary line.
+public final class TrainingRun {
+    /// File-name prefix of this chapter's outputs, e.g. "ch11_2_minimax".
+    public let name: String
+    /// Human-readable name for captions, e.g. "Ch11.2 minimax GAN".
+    public let title: String
+    public let settings: RunSettings
+    /// Metrics logged each iteration, by name, for plots.
+    public private(set) var history: [String: [Double]] = [:]
+    /// The iteration that will run next (after `--resume`, the one after the checkpoint).
+    public private(set) var step = 0
+    /// Sample grids taken after each epoch, for the animation.
+    public private(set) var snapshots: [SampleGrid] = []
+    private var checkpoint: Checkpoint?
+    private var batches: ImageBatches?
+    private var batchesPerStep = 1
+    private var epochLength = 1
+
+    public init(name: String, title: String, settings: RunSettings) {
+        self.name = name
+        self.title = title
+        self.settings = settings
+        setComputeThreads(settings.threads)
+        orExit { try ensureWritableFolder(settings.outputFolder) }
+    }
+
+    /// A generator for one purpose ("weights", "fixed noise", …), derived from `--seed`,
+    /// so that each purpose draws the same numbers whatever the others consume.
+    public func generator(_ purpose: String) -> SeededGenerator {
+        SeededGenerator(seed: settings.seed &+ stableHash(purpose))
+    }
+
+    public func figurePath(_ what: String) -> String { "\(settings.outputFolder)/\(name)_\(what).png" }
+
+    public var checkpointFolder: String { settings.checkpointFolder ?? "checkpoints/\(name)" }
+
+    // MARK: Data
+
+    /// Loads IDX images (Fashion-MNIST by default; a small subset with `--quick`), exiting
+    /// with a one-line message if the data is missing or corrupt.
+    public func loadImages(from folder: String) -> ImageDataset {
+        orExit { try loadIDXDataset(directory: folder, split: .train, limit: settings.quick ? RunSettings.quickExamples : nil) }
+    }
+
+    /// Minibatches of `data`, with `perStep` batches drawn by each training iteration.
+    /// Call after `checkpointing(...)`, so that a resumed run continues the data order.
+    public func batches(of data: ImageDataset, perStep: Int = 1) -> ImageBatches {
+        batchesPerStep = perStep
+        let source = orExit {
+            try ImageBatches(data, batchSize: settings.batchSize, seed: settings.seed &+ stableHash("data order"),
+                             startBatch: step * perStep)
+        }
+        epochLength = max(1, source.batchesPerEpoch / perStep)
+        batches = source
+        return source
+    }
+
+    /// Iterations of the whole run: `--steps`, a few with `--quick`, else `--epochs` passes.
+    public var totalSteps: Int {
+        settings.steps ?? (settings.quick ? RunSettings.quickSteps : settings.epochs * epochLength)
+    }
+
+    // MARK: Checkpoints
+
+    /// Declares what a checkpoint holds; with `--resume`, restores it now.
+    public func checkpointing(models: [(String, any Layer)], optimizers: [(String, any Optimizer)]) {
+        let checkpoint = Checkpoint(folder: checkpointFolder, models: models.map { ($0.0, $0.1) },
+                                    optimizers: optimizers.map { ($0.0, $0.1) })
+        self.checkpoint = checkpoint
+        guard settings.resume else { return }
+        guard checkpoint.exists else {
+            exitWithError("no checkpoint in \(checkpointFolder) — train once without --resume, or pass --checkpoint-dir DIR")
+        }
+        step = orExit { try checkpoint.restore() }
+        history = (try? readHistory(before: step)) ?? [:]
+        print("resumed from \(checkpointFolder) at step \(step)")
+    }
+
+    private func saveCheckpoint() {
+        guard let checkpoint else { return }
+        orExit { try checkpoint.save(step: step, metadata: ["chapter": name, "seed": String(settings.seed)]) }
+    }
+
+    // MARK: The loop
+
+    /// Runs `totalSteps` iterations of `body`, which gets the iteration's own random
+    /// generator (derived from the seed and the step, so a resumed run draws the same
+    /// noise) and returns one value per name in `metrics`. After every epoch and at the
+    /// end, `snapshot` (run in evaluation mode) gives images for a sample grid.
+    public func train(metrics: [String], snapshot: (() -> Tensor)? = nil,
+                      _ body: (_ step: Int, _ random: inout SeededGenerator) -> [Float]) {
+        let csv = orExit { try CSVLog(path: "\(settings.outputFolder)/\(name)_log.csv", columns: metrics,
+                                      resumingAt: settings.resume ? step : nil) }
+        var progress = ProgressReporter(total: totalSteps)
+        var trainingTime = Duration.zero
+        let firstStep = step
+        var lastValues: [Float] = []
+        while step < totalSteps {
+            var random = SeededGenerator(seed: settings.seed &+ stableHash("step \(step)"))
+            let started = ContinuousClock.now
+            let values = body(step, &random)
+            trainingTime += ContinuousClock.now - started
+            precondition(values.count == metrics.count, "the step returned \(values.count) values for \(metrics.count) metrics")
+
+            if let bad = zip(metrics, values).first(where: { !$0.1.isFinite }) {
+                try? csv.close()
+                progress.message("")
+                exitWithError("\(bad.0) became \(bad.1) at step \(step + 1): training stopped; the last good checkpoint is in \(checkpointFolder) — try a lower --lr")
+            }
+            orExit { try csv.append(step: step, values.map(Double.init)) }
+            for (name, value) in zip(metrics, values) { history[name, default: []].append(Double(value)) }
+            lastValues = values
+
+            let msPerStep = trainingTime.milliseconds / Double(step - firstStep + 1)
+            progress.update(step: step, epoch: step / epochLength, msPerStep: msPerStep,
+                            metrics: Array(zip(metrics, values)).prefix(4).map { ($0.0, $0.1) })
+            step += 1
+            if step % epochLength == 0 || step == totalSteps {
+                if let snapshot { takeSnapshot(snapshot) }
+                saveCheckpoint()
+            }
+        }
+        orExit { try csv.close() }
+        let stepsRun = max(step - firstStep, 1)
+        let msPerStep = trainingTime.milliseconds / Double(stepsRun)
+        summary = "summary: chapter=\(name) steps=\(step) ms/step=\(String(format: "%.2f", msPerStep))"
+            + zip(metrics, lastValues).map { " \($0.0)=\(String(format: "%.4f", $0.1))" }.joined()
+    }
+
+    private var summary = ""
+
+    // MARK: Figures
+
+    private func takeSnapshot(_ snapshot: () -> Tensor) {
+        let images = evaluating(snapshot)
+        let epoch = Double(step) / Double(epochLength)
+        let when = step == totalSteps && step % epochLength != 0
+            ? "step \(step)" : "epoch \(Int(epoch.rounded())), step \(step)"
+        let grid = orExit { try sampleGrid(images, caption: "\(title) — \(when)") }
+        snapshots.append(grid)
+        if !settings.quick && step % epochLength == 0 {
+            orExit { try grid.write(to: figurePath(String(format: "samples_epoch%02d", Int(epoch.rounded())))) }
+        }
+    }
+
+    /// A grid of images given as [n, c, h, w] or [n, h·w] (square, one channel).
+    public func sampleGrid(_ images: Tensor, caption: String, rowLabels: [String] = []) throws -> SampleGrid {
+        let (channels, height, width): (Int, Int, Int)
+        if images.rank == 4 {
+            (channels, height, width) = (images.shape[1], images.shape[2], images.shape[3])
+        } else {
+            let side = Int(Double(images.count / images.shape[0]).squareRoot())
+            (channels, height, width) = (1, side, side)
+        }
+        return try SampleGrid(pixels: images.values, channels: channels, height: height, width: width,
+                              caption: caption, rowLabels: rowLabels)
+    }
+
+    /// Writes the last sample grid as `<name>_samples.png` and all of them as an animation.
+    public func writeSampleFigures() {
+        guard let last = snapshots.last else { return }
+        orExit {
+            try last.write(to: figurePath("samples"))
+            if snapshots.count > 1 {
+                try AnimatedGIF(frames: snapshots).write(to: "\(settings.outputFolder)/\(name)_samples.gif")
+            }
+        }
+    }
+
+    /// A line plot of logged metrics over iterations, noisy series faintly under a smoothed line.
+    /// `series` pairs a metric name with its legend label.
+    public func plot(_ what: String, title: String, yTitle: String, series: [(metric: String, label: String)],
+                     smoothing: Double? = 0.98, logarithmicY: Bool = false) {
+        let lines = series.map { metric, label in
+            LinePlot.Series(name: label, values: history[metric] ?? [], smoothing: smoothing)
+        }
+        orExit {
+            try LinePlot(title: title, xTitle: "training iteration", yTitle: yTitle, series: lines,
+                         logarithmicY: logarithmicY).write(to: figurePath(what))
+        }
+    }
+
+    /// Prints the closing `summary:` line that tools and benchmarks parse.
+    public func finish() {
+        print(summary.isEmpty ? "summary: chapter=\(name) steps=\(step)" : summary)
+    }
+
+    private func readHistory(before step: Int) throws -> [String: [Double]] {
+        let text = try String(contentsOfFile: "\(settings.outputFolder)/\(name)_log.csv", encoding: .utf8)
+        var lines = text.split(separator: "\n")
+        guard !lines.isEmpty else { return [:] }
+        let columns = lines.removeFirst().split(separator: ",").map(String.init)
+        var result: [String: [Double]] = [:]
+        for line in lines {
+            let fields = line.split(separator: ",").compactMap { Double($0) }
+            guard fields.count == columns.count, Int(fields[0]) < step else { continue }
+            for (column, value) in zip(columns.dropFirst(), fields.dropFirst()) { result[column, default: []].append(value) }
+        }
+        return result
+    }
+}
+
+/// Creates `folder` if needed and checks that files can be written in it.
+func ensureWritableFolder(_ folder: String) throws {
+    do {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    } catch {
+        throw WorkbookFileError(path: folder, problem: "cannot create the folder", fix: writableFolderFix)
+    }
+    guard access(folder, W_OK) == 0 else {
+        throw WorkbookFileError(path: folder, problem: "is not writable", fix: writableFolderFix)
+    }
+}
+
+/// FNV-1a: a hash that, unlike `Hasher`, is the same in every process.
+func stableHash(_ text: String) -> UInt64 {
+    text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+}
+
+extension Duration {
+    var milliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
+    }
+}
