@@ -38,11 +38,7 @@ public func meanProbability(_ logits: Tensor) -> Float {
 
 /// √(Σ g²) over a list of gradients: how hard a loss pushes the parameters.
 public func globalNorm(_ gradients: [Tensor]) -> Float {
-    var total: Float = 0
-    for g in gradients {
-        g.withUnsafeBufferPointer { b in for v in b { total += v * v } }
-    }
-    return total.squareRoot()
+    withoutGradients { gradients.reduce(0) { $0 + $1.squared().sum().item } }.squareRoot()
 }
 
 /// Instance noise (§11.3): N(0, σ²) added to everything the discriminator sees, with σ
