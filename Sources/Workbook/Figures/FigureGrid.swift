@@ -48,7 +48,9 @@ public struct FigureGrid: Figure {
         let legendHeight = legend.isEmpty ? 0 : legendStrip.height + gap
         let gridTop = padding + titleHeight + legendHeight + columnTitleHeight
         let gridHeight = rowHeights.reduce(0, +) + gap * max(0, rowHeights.count - 1)
-        let picture = Picture(width: gridLeft + gridWidth + padding, height: gridTop + gridHeight + padding)
+        let titleWidth = Int(FigureFont.title.width(of: title).rounded(.up))
+        let picture = Picture(width: max(gridLeft + gridWidth, titleWidth + padding) + padding,
+                              height: gridTop + gridHeight + padding)
 
         let columnLefts = columnWidths.indices.map { gridLeft + columnWidths[..<$0].reduce(0, +) + gap * $0 }
         let rowTops = rowHeights.indices.map { gridTop + rowHeights[..<$0].reduce(0, +) + gap * $0 }
@@ -62,7 +64,7 @@ public struct FigureGrid: Figure {
             picture.draw(legendStrip.render(), x: gridLeft, y: padding + titleHeight)
         }
         if !title.isEmpty {
-            picture.drawText(title, x: Double(gridLeft + gridWidth / 2),
+            picture.drawText(title, x: Double(picture.width / 2),
                              y: Double(padding) + FigureFont.title.capHeight / 2 + 4, font: .title, alignment: .center)
         }
         for (column, text) in columnTitles.enumerated() where column < columnCount {

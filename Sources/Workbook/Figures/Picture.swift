@@ -47,9 +47,13 @@ public final class Picture: Figure {
 
     /// A blank picture filled with `background`.
     public init(width: Int, height: Int, background: Color = .white) {
-        image = gdImageCreateTrueColor(Int32(max(width, 1)), Int32(max(height, 1)))
-        gdImageFilledRectangle(image, 0, 0, Int32(max(width, 1)) - 1, Int32(max(height, 1)) - 1,
-                               background.gdValue())
+        let width = max(width, 1), height = max(height, 1)
+        image = gdImageCreateTrueColor(Int32(width), Int32(height))
+        // Row by row rather than gdImageFilledRectangle, which sets (and blends) pixel by pixel.
+        let value = background.gdValue()
+        for y in 0..<height {
+            image.pointee.tpixels[y]!.update(repeating: value, count: width)
+        }
     }
 
     /// Takes ownership of an image created by libgd.

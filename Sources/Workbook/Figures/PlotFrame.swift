@@ -216,7 +216,10 @@ struct PlotFrame {
         let tickFont = FigureFont.tickLabel, axisFont = FigureFont.axisTitle
         let labelColor = FigureStyle.mutedText
         if !title.isEmpty {
-            picture.drawText(title, x: plotArea.midX, y: FigureStyle.padding + FigureFont.title.capHeight / 2 + 4,
+            // Centred over the plot, but shifted back inside the figure when it is long.
+            let half = FigureFont.title.width(of: title) / 2, padding = FigureStyle.padding
+            let center = min(max(plotArea.midX, padding + half), Double(width) - padding - half)
+            picture.drawText(title, x: center, y: padding + FigureFont.title.capHeight / 2 + 4,
                              font: .title, alignment: .center)
         }
         let xLabelsCenterY = plotArea.maxY + PlotFrame.tickLength + PlotFrame.tickGap + tickFont.capHeight / 2 + 2

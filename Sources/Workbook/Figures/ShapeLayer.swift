@@ -7,7 +7,7 @@ import Foundation
 ///
 /// Coordinates are in final figure pixels.
 final class ShapeLayer {
-    static let supersampling = 3.0
+    static let supersampling = 3
 
     let width: Int
     let height: Int
@@ -16,11 +16,11 @@ final class ShapeLayer {
     init(width: Int, height: Int, background: Color = .white) {
         self.width = width
         self.height = height
-        let factor = Int(ShapeLayer.supersampling)
-        canvas = Picture(width: width * factor, height: height * factor, background: background)
+        canvas = Picture(width: width * ShapeLayer.supersampling, height: height * ShapeLayer.supersampling,
+                         background: background)
     }
 
-    private func scaled(_ value: Double) -> Double { value * ShapeLayer.supersampling }
+    private func scaled(_ value: Double) -> Double { value * Double(ShapeLayer.supersampling) }
 
     /// Restricts drawing to `rect` (nil: the whole layer).
     func clip(to rect: CanvasRect?) {
@@ -88,11 +88,37 @@ final class ShapeLayer {
         }
     }
 
-    /// The layer averaged down to its final size.
+    /// The layer averaged down to its final size: each output pixel is the mean of its
+    /// supersampling x supersampling block (a box filter, several times faster than
+    /// gdImageCopyResampled's general one).
     func downsampled() -> Picture {
+        let factor = ShapeLayer.supersampling, blockArea = UInt32(factor * factor)
         let result = Picture(width: width, height: height)
-        gdImageCopyResampled(result.image, canvas.image, 0, 0, 0, 0, Int32(width), Int32(height),
-                             Int32(canvas.width), Int32(canvas.height))
+        let source = canvas.image.pointee.tpixels!, target = result.image.pointee.tpixels!
+        var sums = [UInt32](repeating: 0, count: 3 * width)
+        sums.withUnsafeMutableBufferPointer { sums in
+            for y in 0..<height {
+                sums.update(repeating: 0)
+                for sourceY in (y * factor)..<((y + 1) * factor) {
+                    let row = source[sourceY]!
+                    for x in 0..<width {
+                        for sourceX in (x * factor)..<((x + 1) * factor) {
+                            let pixel = UInt32(bitPattern: row[sourceX])
+                            sums[3 * x] += (pixel >> 16) & 0xFF
+                            sums[3 * x + 1] += (pixel >> 8) & 0xFF
+                            sums[3 * x + 2] += pixel & 0xFF
+                        }
+                    }
+                }
+                let output = target[y]!
+                for x in 0..<width {
+                    let red = (sums[3 * x] + blockArea / 2) / blockArea
+                    let green = (sums[3 * x + 1] + blockArea / 2) / blockArea
+                    let blue = (sums[3 * x + 2] + blockArea / 2) / blockArea
+                    output[x] = Int32(bitPattern: red << 16 | green << 8 | blue)
+                }
+            }
+        }
         return result
     }
 }
