@@ -12,6 +12,8 @@ let cFast: [CSetting] = [.unsafeFlags(["-O3"])]
 // One executable per section of the chapter; add a chapter here when its folder exists.
 let chapters = [
     "Ch11_2_Minimax",
+    "Ch11_2_WGAN",
+    "Ch11_3_WGANGP",
 ]
 
 let package = Package(

@@ -59,18 +59,13 @@ let batchSize = run.settings.batchSize
  the range the real images are scaled to (the original chapter fed D real images in
  [0, 1] and fakes in [−1, 1], a giveaway D could learn in one step).
  D maps 784 pixels to a single logit: no sigmoid at the end, the loss applies it stably.
+ Both are defined once in the library (`mlpGenerator`, `mlpDiscriminator`), because the
+ WGAN chapters reuse them. Adam with β₁ = 0.5, as DCGAN recommends for GANs.
  */
 // snippet.minimax-models
 var weights = run.generator("weights")
-let G = Sequential(
-    Linear(latent, 256, using: &weights), Activation.relu,
-    Linear(256, 512, using: &weights), Activation.relu,
-    Linear(512, 1024, using: &weights), Activation.relu,
-    Linear(1024, pixels, using: &weights), Activation.tanh)
-let D = Sequential(
-    Linear(pixels, 512, using: &weights), Activation.leakyRelu(0.2),
-    Linear(512, 256, using: &weights), Activation.leakyRelu(0.2),
-    Linear(256, 1, using: &weights))
+let G = mlpGenerator(latent: latent, pixels: pixels, using: &weights)
+let D = mlpDiscriminator(pixels: pixels, using: &weights)
 let optimizerG = Adam(G.parameters, learningRate: run.settings.learningRate, beta1: 0.5)
 let optimizerD = Adam(D.parameters, learningRate: run.settings.learningRate, beta1: 0.5)
 // snippet.end

@@ -21,9 +21,8 @@ public func wassersteinGeneratorLoss(fakeScores: Tensor) -> Tensor {
 // snippet.end
 
 // snippet.gradient-penalty
-/// WGAN-GP's penalty E[(‖∇ₓ̂ C(x̂)‖₂ − 1)²] at points x̂ = εx + (1 − ε)G(z) on straight
-/// lines between real and generated samples, with one ε ~ U[0, 1] per sample and the
-/// norm taken per sample over all its pixels.
+/// WGAN-GP's penalty E[(‖∇ₓ̂ C(x̂)‖₂ − 1)²] at points x̂ between real and generated
+/// samples, with the norm taken per sample over all its pixels.
 ///
 /// The penalty is itself a function of a gradient, so it needs double backprop:
 /// `createGraph: true` records the inner gradient's computation, and the critic's
@@ -32,12 +31,22 @@ public func wassersteinGeneratorLoss(fakeScores: Tensor) -> Tensor {
 /// penalty a constant that never reaches the weights.)
 public func gradientPenalty(critic: (Tensor) -> Tensor, real: Tensor, fake: Tensor,
                             using random: inout SeededGenerator) -> (penalty: Tensor, meanNorm: Float) {
-    let n = real.shape[0]
-    let epsilon = Tensor.randomUniform([n] + Array(repeating: 1, count: real.rank - 1), using: &random)
-    let between = (epsilon * real + (1 - epsilon) * fake.detached()).requiringGradient()
-    let slopes = gradients(of: critic(between).sum(), wrt: [between], createGraph: true)[0]
-    let norms = (slopes.reshaped([n, -1]).squared().sum(alongAxes: 1) + 1e-12).sqrt()
+    let points = interpolates(real: real, fake: fake, using: &random)
+    let norms = criticGradientNorms(critic: critic, at: points, createGraph: true)
     let penalty = (norms - 1).squared().mean()
     return (penalty, withoutGradients { norms.mean().item })
+}
+
+/// x̂ = εx + (1 − ε)x̃ on straight lines between real x and generated x̃, one ε ~ U[0, 1]
+/// per sample; a new leaf, so that gradients can be taken with respect to it.
+public func interpolates(real: Tensor, fake: Tensor, using random: inout SeededGenerator) -> Tensor {
+    let epsilon = Tensor.randomUniform([real.shape[0]] + Array(repeating: 1, count: real.rank - 1), using: &random)
+    return (epsilon * real + (1 - epsilon) * fake.detached()).detached().requiringGradient()
+}
+
+/// ‖∇ₓ C(x)‖₂ for each sample x of `points` (shape [n]).
+public func criticGradientNorms(critic: (Tensor) -> Tensor, at points: Tensor, createGraph: Bool) -> Tensor {
+    let slopes = gradients(of: critic(points).sum(), wrt: [points], createGraph: createGraph)[0]
+    return (slopes.reshaped([points.shape[0], -1]).squared().sum(alongAxes: 1) + 1e-12).sqrt()
 }
 // snippet.end

@@ -14,6 +14,7 @@ public final class ImageBatches {
     }
 
     public var batchesPerEpoch: Int { iterator.batchesPerEpoch }
+    public var batchSize: Int { iterator.batchSize }
     /// Batches drawn so far over the whole run.
     public var batchesDrawn: Int { iterator.step }
 

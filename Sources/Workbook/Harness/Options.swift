@@ -32,8 +32,8 @@ public struct TrainingOptions<Defaults: ChapterDefaults>: ParsableArguments {
     @Option(help: "Folder for figures.")
     public var out: String = "figures"
 
-    @Option(help: "Folder for checkpoints (default: checkpoints/<chapter>).")
-    public var checkpointDir: String?
+    @Option(help: "Folder for checkpoints; a run writes into its own subfolder <folder>/<run name>.")
+    public var checkpointDir: String = "checkpoints"
 
     @Flag(help: "Continue from the checkpoint in --checkpoint-dir.")
     public var resume = false
@@ -90,7 +90,7 @@ public struct RunSettings: Sendable {
     public var latentDimension: Int
     public var seed: UInt64
     public var outputFolder: String
-    public var checkpointFolder: String?
+    public var checkpointFolder: String
     public var resume: Bool
     public var threads: Int
     public var quick: Bool

@@ -38,7 +38,8 @@ public final class TrainingRun {
 
     public func figurePath(_ what: String) -> String { "\(settings.outputFolder)/\(name)_\(what).png" }
 
-    public var checkpointFolder: String { settings.checkpointFolder ?? "checkpoints/\(name)" }
+    /// `<--checkpoint-dir>/<name>`, so that several runs of one chapter never share files.
+    public var checkpointFolder: String { "\(settings.checkpointFolder)/\(name)" }
 
     // MARK: Data
 
