@@ -39,7 +39,9 @@ let package = Package(
         .executableTarget(
             name: "Bench", dependencies: ["Workbook", "NN", "Tensor"], path: "Tools/Bench",
             swiftSettings: fast),
-        .executableTarget(name: "BookTool", path: "Tools/BookTool", swiftSettings: fast),
+        .target(name: "Book", path: "Sources/Book"),
+        .executableTarget(name: "BookTool", dependencies: ["Book"], path: "Tools/BookTool"),
+        .testTarget(name: "BookTests", dependencies: ["Book"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: fast),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"], swiftSettings: fast),
         .testTarget(

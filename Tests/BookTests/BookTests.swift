@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+@testable import Book
+
+/// The repository's root folder (this file is Tests/BookTests/BookTests.swift).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+@Suite("book.md is generated from Docs/ and the sources")
+struct BookTests {
+    @Test func bookIsUpToDate() throws {
+        let expected = try BookBuilder(root: repositoryRoot).build()
+        let current = try String(contentsOf: repositoryRoot.appendingPathComponent("book.md"), encoding: .utf8)
+        #expect(current == expected, "book.md is stale: run `swift run BookTool`")
+    }
+
+    @Test func everyLinkedFigureExists() throws {
+        let book = try String(contentsOf: repositoryRoot.appendingPathComponent("book.md"), encoding: .utf8)
+        let figures = BookBuilder.figureReferences(in: book)
+        #expect(!figures.isEmpty)
+        for figure in figures {
+            #expect(FileManager.default.fileExists(atPath: repositoryRoot.appendingPathComponent(figure).path),
+                    "book.md links \(figure), which does not exist")
+        }
+    }
+
+    @Test func excerptsDropHiddenLinesAndIndentation() throws {
+        let source = """
+            func f() {
+                // snippet.demo
+                let a = 1
+                // snippet.hide
+                let secret = 2
+                // snippet.show
+                let b = a + 1
+                // snippet.end
+            }
+            """
+        #expect(try BookBuilder.excerpt(named: "demo", in: source, path: "x.swift") == ["let a = 1", "let b = a + 1"])
+        #expect(throws: BookError.self) { try BookBuilder.excerpt(named: "missing", in: source, path: "x.swift") }
+    }
+
+    @Test func figureLinksAreFound() {
+        let text = "See ![grid](figures/a.png) and [plot](figures/b_c.png), not (figures/x.png)."
+        #expect(BookBuilder.figureReferences(in: text) == ["figures/a.png", "figures/b_c.png"])
+    }
+}
