@@ -1,0 +1,127 @@
+import Foundation
+import NN
+
+// MNIST's IDX format (http://yann.lecun.com/exdb/mnist/), used by MNIST, Fashion-MNIST and
+// friends: a big-endian magic number 0x000008DD (08 = unsigned bytes, DD = number of
+// dimensions), one big-endian UInt32 per dimension, then the bytes, row-major.
+
+/// Where Debian's `dataset-fashion-mnist` package installs Fashion-MNIST.
+public let defaultFashionMNISTDirectory = "/usr/share/datasets/fashion-mnist"
+
+/// Fashion-MNIST's ten classes, in label order.
+public let fashionMNISTClassNames = [
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+]
+
+/// Which half of an IDX data set to load; the value is the file name prefix.
+public enum DataSplit: String, Sendable, CaseIterable {
+    case train = "train"
+    case test = "t10k"
+}
+
+private let missingDataFix = "install Debian's dataset-fashion-mnist or pass --data DIR"
+private let damagedDataFix = "replace the file with an intact copy, or pass --data DIR"
+private let imagesMagic: UInt32 = 0x0000_0803  // unsigned bytes, 3 dimensions (N, rows, cols)
+private let labelsMagic: UInt32 = 0x0000_0801  // unsigned bytes, 1 dimension (N)
+
+/// Loads one split of an MNIST-format data set from a folder holding
+/// `train-images-idx3-ubyte(.gz)`, `train-labels-idx1-ubyte(.gz)` and the `t10k-` pair
+/// (the "train-images.idx3-ubyte" spelling of some downloads works too).
+///
+/// Class names are Fashion-MNIST's when the folder's name contains "fashion", digits otherwise.
+/// `limit` keeps only the first images, for quick runs.
+public func loadIDXDataset(
+    directory: String = defaultFashionMNISTDirectory, split: DataSplit = .train, limit: Int? = nil
+) throws -> ImageDataset {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
+        throw WorkbookFileError(path: directory, problem: "data folder not found", fix: missingDataFix)
+    }
+    let imagesPath = try findIDXFile(in: directory, split: split, kind: "images", dimensions: 3)
+    let labelsPath = try findIDXFile(in: directory, split: split, kind: "labels", dimensions: 1)
+
+    let imageFile = try IDXFile(path: imagesPath, magic: imagesMagic, limit: limit)
+    let labelFile = try IDXFile(path: labelsPath, magic: labelsMagic, limit: limit)
+    guard imageFile.declaredCount == labelFile.declaredCount else {
+        throw WorkbookFileError(
+            path: labelsPath,
+            problem: "has \(labelFile.declaredCount) labels but \(imagesPath) has \(imageFile.declaredCount) images",
+            fix: "use the images and labels of the same data set")
+    }
+
+    let count = imageFile.dimensions[0]
+    let height = imageFile.dimensions[1]
+    let width = imageFile.dimensions[2]
+    let pixels = [Float](unsafeUninitializedCapacity: imageFile.payload.count) { buffer, initialized in
+        imageFile.payload.withUnsafeBufferPointer { bytes in
+            pixelValues.withUnsafeBufferPointer { table in
+                for index in bytes.indices { buffer[index] = table[Int(bytes[index])] }
+            }
+        }
+        initialized = imageFile.payload.count
+    }
+    let labels = labelFile.payload.map(Int.init)
+    let highestLabel = labels.max() ?? 0
+    let isFashion = directory.lowercased().contains("fashion") && highestLabel < fashionMNISTClassNames.count
+    let classNames = isFashion
+        ? fashionMNISTClassNames : (0...max(9, highestLabel)).map(String.init)
+    return ImageDataset(
+        count: count, channels: 1, height: height, width: width, pixels: pixels, labels: labels,
+        classNames: classNames)
+}
+
+/// The first of the usual spellings of an IDX file name that exists in `directory`.
+private func findIDXFile(in directory: String, split: DataSplit, kind: String, dimensions: Int) throws -> String {
+    let names = ["-\(kind)-idx\(dimensions)-ubyte", "-\(kind).idx\(dimensions)-ubyte"]
+        .flatMap { ["\(split.rawValue)\($0).gz", "\(split.rawValue)\($0)"] }
+    let paths = names.map { (directory as NSString).appendingPathComponent($0) }
+    guard let found = paths.first(where: FileManager.default.fileExists(atPath:)) else {
+        throw WorkbookFileError(
+            path: paths[0], problem: "file not found (nor without .gz)", fix: missingDataFix)
+    }
+    return found
+}
+
+/// The parsed header of an IDX file and its (possibly limited) payload bytes.
+private struct IDXFile {
+    /// The dimensions as used: the first one is reduced to the limit.
+    let dimensions: [Int]
+    /// The item count the header declares, before any limit.
+    let declaredCount: Int
+    let payload: ArraySlice<UInt8>
+
+    init(path: String, magic expectedMagic: UInt32, limit: Int?) throws {
+        let bytes = try readFileBytes(path)
+        func bigEndianUInt32(at offset: Int) -> UInt32 {
+            bytes[offset..<offset + 4].reduce(0) { $0 << 8 | UInt32($1) }
+        }
+        let dimensionCount = Int(expectedMagic & 0xFF)
+        let headerLength = 4 + 4 * dimensionCount
+        guard bytes.count >= headerLength else {
+            throw WorkbookFileError(
+                path: path, problem: "truncated IDX file (\(bytes.count) bytes, the header alone is \(headerLength))",
+                fix: damagedDataFix)
+        }
+        let magic = bigEndianUInt32(at: 0)
+        guard magic == expectedMagic else {
+            let hex = { (value: UInt32) in "0x" + String(format: "%08X", value) }
+            throw WorkbookFileError(
+                path: path,
+                problem: "not an IDX \(dimensionCount == 3 ? "image" : "label") file (magic \(hex(magic)), expected \(hex(expectedMagic)))",
+                fix: "pass --data DIR with MNIST-format IDX files")
+        }
+        var dimensions = (0..<dimensionCount).map { Int(bigEndianUInt32(at: 4 + 4 * $0)) }
+        declaredCount = dimensions[0]
+        let declaredLength = dimensions.reduce(1, *)
+        guard bytes.count - headerLength >= declaredLength else {
+            throw WorkbookFileError(
+                path: path,
+                problem: "truncated IDX data (\(bytes.count - headerLength) of \(declaredLength) bytes present)",
+                fix: damagedDataFix)
+        }
+        dimensions[0] = min(dimensions[0], max(0, limit ?? .max))
+        self.dimensions = dimensions
+        payload = bytes[headerLength..<headerLength + dimensions.reduce(1, *)]
+    }
+}
