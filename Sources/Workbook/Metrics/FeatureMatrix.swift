@@ -50,7 +50,7 @@ func requireSameDimension(_ a: FeatureMatrix, _ b: FeatureMatrix) throws {
 
 /// Mean and population standard deviation (divide by n, numpy's default `np.std`),
 /// the spread reported by the original IS code and by torch-fidelity for IS and KID.
-public struct MeanAndSpread: Sendable, Equatable {
+public struct ScoreEstimate: Sendable, Equatable {
     public let mean: Double
     public let std: Double
 

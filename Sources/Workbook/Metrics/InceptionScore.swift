@@ -11,7 +11,7 @@ import Foundation
 /// torch-fidelity (`metric_isc.py`), which also report the population standard
 /// deviation (`np.std`, dividing by the number of splits); we do the same. We do not
 /// shuffle: pass the samples in random order, as a generator produces them.
-public func inceptionScore(probabilities: FeatureMatrix, splits: Int = 10) throws -> MeanAndSpread {
+public func inceptionScore(probabilities: FeatureMatrix, splits: Int = 10) throws -> ScoreEstimate {
     let n = probabilities.rows, k = probabilities.columns
     guard splits >= 1 else { throw MetricsError.invalidArgument("splits is \(splits); use at least 1 split") }
     guard n >= splits else { throw MetricsError.tooFewSamples(have: n, need: splits, purpose: "an Inception Score over \(splits) splits") }
@@ -46,5 +46,5 @@ public func inceptionScore(probabilities: FeatureMatrix, splits: Int = 10) throw
             scores.append(exp(klSum / Double(rows.count)))
         }
     }
-    return MeanAndSpread(of: scores)
+    return ScoreEstimate(of: scores)
 }

@@ -16,7 +16,7 @@ import CBLAS
 public func kernelInceptionDistance(
     real: FeatureMatrix, generated: FeatureMatrix,
     subsets: Int = 100, subsetSize: Int = 1000, seed: UInt64 = 0
-) throws -> MeanAndSpread {
+) throws -> ScoreEstimate {
     try requireSameDimension(real, generated)
     guard subsets >= 1 else { throw MetricsError.invalidArgument("subsets is \(subsets); use at least 1 subset") }
     let m = min(subsetSize, real.rows, generated.rows)
@@ -34,7 +34,7 @@ public func kernelInceptionDistance(
         let pairs = Double(m), distinctPairs = Double(m * (m - 1))
         estimates.append((offDiagonalXX + offDiagonalYY) / distinctPairs - 2 * acrossSets / (pairs * pairs))
     }
-    return MeanAndSpread(of: estimates)
+    return ScoreEstimate(of: estimates)
 }
 
 /// The cubic polynomial kernel applied to a dot product of d-dimensional features.

@@ -37,17 +37,21 @@ func precisionRecall(
     let realCount = real.rows
     var realCovered = [Bool](repeating: false, count: realCount)
     var generatedInside = 0
-    // One pass over the generated x real distances answers both questions.
-    forEachSquaredDistanceBlock(from: generated, to: real, blockEntries: blockEntries) { firstRow, rowCount, distances in
-        for blockRow in 0..<rowCount {
-            let generatedRadius = generatedRadii[firstRow + blockRow]
-            var insideReal = false
-            for realIndex in 0..<realCount {
-                let distance = distances[blockRow * realCount + realIndex]
-                if distance <= realRadii[realIndex] { insideReal = true }
-                if distance <= generatedRadius { realCovered[realIndex] = true }
+    realRadii.withUnsafeBufferPointer { realRadii in
+        realCovered.withUnsafeMutableBufferPointer { realCovered in
+            // One pass over the generated x real distances answers both questions.
+            forEachSquaredDistanceBlock(from: generated, to: real, blockEntries: blockEntries) { firstRow, rowCount, distances in
+                for blockRow in 0..<rowCount {
+                    let generatedRadius = generatedRadii[firstRow + blockRow]
+                    let row = distances.baseAddress! + blockRow * realCount
+                    var insideReal = false
+                    for realIndex in 0..<realCount {
+                        if row[realIndex] <= realRadii[realIndex] { insideReal = true }
+                        if row[realIndex] <= generatedRadius { realCovered[realIndex] = true }
+                    }
+                    if insideReal { generatedInside += 1 }
+                }
             }
-            if insideReal { generatedInside += 1 }
         }
     }
     let realInside = realCovered.count { $0 }
@@ -61,23 +65,26 @@ private func kthNeighbourSquaredDistances(_ set: FeatureMatrix, k: Int, blockEnt
     let n = set.rows
     var radii = [Double](repeating: 0, count: n)
     // The k smallest distances seen so far for the current row, ascending.
-    var nearest = [Double](repeating: 0, count: k)
-    forEachSquaredDistanceBlock(from: set, to: set, blockEntries: blockEntries) { firstRow, rowCount, distances in
-        for blockRow in 0..<rowCount {
-            let row = firstRow + blockRow
-            for slot in 0..<k { nearest[slot] = .infinity }
-            for other in 0..<n where other != row {
-                let distance = distances[blockRow * n + other]
-                guard distance < nearest[k - 1] else { continue }
-                // Insertion into the short sorted list.
-                var slot = k - 1
-                while slot > 0 && nearest[slot - 1] > distance {
-                    nearest[slot] = nearest[slot - 1]
-                    slot -= 1
+    var nearestStorage = [Double](repeating: 0, count: k)
+    nearestStorage.withUnsafeMutableBufferPointer { nearest in
+        forEachSquaredDistanceBlock(from: set, to: set, blockEntries: blockEntries) { firstRow, rowCount, distances in
+            for blockRow in 0..<rowCount {
+                let row = firstRow + blockRow
+                let rowDistances = distances.baseAddress! + blockRow * n
+                nearest.update(repeating: .infinity)
+                for other in 0..<n where other != row {
+                    let distance = rowDistances[other]
+                    guard distance < nearest[k - 1] else { continue }
+                    // Insertion into the short sorted list.
+                    var slot = k - 1
+                    while slot > 0 && nearest[slot - 1] > distance {
+                        nearest[slot] = nearest[slot - 1]
+                        slot -= 1
+                    }
+                    nearest[slot] = distance
                 }
-                nearest[slot] = distance
+                radii[row] = nearest[k - 1]
             }
-            radii[row] = nearest[k - 1]
         }
     }
     return radii
