@@ -11,9 +11,11 @@ let cFast: [CSetting] = [.unsafeFlags(["-O3"])]
 
 // One executable per section of the chapter; add a chapter here when its folder exists.
 let chapters = [
+    "Ch11_1_GenerativeModels",
     "Ch11_2_Minimax",
     "Ch11_2_WGAN",
     "Ch11_3_WGANGP",
+    "Ch11_3_ModeCollapse",
 ]
 
 let package = Package(
@@ -42,6 +44,8 @@ let package = Package(
         .target(name: "Book", path: "Sources/Book"),
         .executableTarget(name: "BookTool", dependencies: ["Book"], path: "Tools/BookTool"),
         .testTarget(name: "BookTests", dependencies: ["Book"]),
+        // Runs the chapter executables; they are built by `swift build`/`swift test` too.
+        .testTarget(name: "ChapterTests", dependencies: ["CGD"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: fast),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"], swiftSettings: fast),
         .testTarget(

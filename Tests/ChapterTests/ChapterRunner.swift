@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+/// A finished run of a chapter executable, as a reader would start it.
+struct ChapterRun {
+    let status: Int32
+    let output: String
+    let errors: String
+    let folder: URL
+
+    var summary: String? { output.split(separator: "\n").last(where: { $0.hasPrefix("summary:") }).map(String.init) }
+
+    func file(_ name: String) -> URL { folder.appendingPathComponent(name) }
+    func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: file(name).path) }
+    func bytes(_ name: String) throws -> Data { try Data(contentsOf: file(name)) }
+}
+
+/// The folder holding the built executables (the test bundle sits next to them).
+let executablesFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+
+func newTemporaryFolder() throws -> URL {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chapter-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder
+}
+
+/// Runs `chapter` with `arguments`, writing figures and checkpoints into `folder` (a new
+/// temporary one unless given) unless `outputFlags` is false.
+func runChapter(_ chapter: String, _ arguments: [String], in folder: URL? = nil,
+                outputFlags: Bool = true) throws -> ChapterRun {
+    let folder = try folder ?? newTemporaryFolder()
+    let stdoutFile = folder.appendingPathComponent("stdout.txt"), stderrFile = folder.appendingPathComponent("stderr.txt")
+    FileManager.default.createFile(atPath: stdoutFile.path, contents: nil)
+    FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+    let process = Process()
+    process.executableURL = executablesFolder.appendingPathComponent(chapter)
+    process.arguments = arguments + (outputFlags
+        ? ["--out", folder.path, "--checkpoint-dir", folder.appendingPathComponent("checkpoints").path] : [])
+    process.standardOutput = try FileHandle(forWritingTo: stdoutFile)
+    process.standardError = try FileHandle(forWritingTo: stderrFile)
+    try process.run()
+    process.waitUntilExit()
+    return ChapterRun(status: process.terminationStatus,
+                      output: try String(contentsOf: stdoutFile, encoding: .utf8),
+                      errors: try String(contentsOf: stderrFile, encoding: .utf8), folder: folder)
+}

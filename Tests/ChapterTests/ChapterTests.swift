@@ -1,0 +1,128 @@
+import CGD
+import Foundation
+import Testing
+
+/// Each chapter as a reader runs it: a tiny run on a small subset of the real data.
+@Suite("Chapters run end to end", .serialized)
+struct ChapterTests {
+    static let fashionMNIST = FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
+
+    @Test(.enabled(if: fashionMNIST, "needs Debian's dataset-fashion-mnist"),
+          arguments: ["Ch11_2_Minimax", "Ch11_2_WGAN", "Ch11_3_WGANGP"])
+    func quickRunWritesFiguresLogAndCheckpoint(chapter: String) throws {
+        let run = try runChapter(chapter, ["--quick"])
+        #expect(run.status == 0, "\(chapter) failed: \(run.errors)")
+        let summary = try #require(run.summary)
+        #expect(summary.contains("steps=3"))
+        #expect(summary.contains("ms/step="))
+        let prefix = chapter.lowercased().replacingOccurrences(of: "ch11_3_wgangp", with: "ch11_3_wgangp")
+            .replacingOccurrences(of: "_minimax", with: "_minimax")
+        let files = try FileManager.default.contentsOfDirectory(atPath: run.folder.path)
+        #expect(files.contains { $0.hasPrefix(prefix) && $0.hasSuffix("_samples.png") })
+        #expect(files.contains { $0.hasPrefix(prefix) && $0.hasSuffix("_log.csv") })
+        let checkpoints = try FileManager.default.subpathsOfDirectory(atPath: run.folder.appendingPathComponent("checkpoints").path)
+        #expect(checkpoints.contains { $0.hasSuffix("generator.safetensors") })
+    }
+
+    /// Erratum 8: the original wrote one PNG per generated image; the samples are one 8×8 grid.
+    @Test(.enabled(if: fashionMNIST, "needs Debian's dataset-fashion-mnist"))
+    func samplesAreOneGridOfSixtyFourImages() throws {
+        let run = try runChapter("Ch11_2_Minimax", ["--quick"])
+        #expect(run.status == 0)
+        let pngs = try FileManager.default.contentsOfDirectory(atPath: run.folder.path).filter { $0.hasSuffix(".png") }
+        #expect(pngs.filter { $0.contains("samples") }.count == 1)
+        let data = try run.bytes("ch11_2_minimax_samples.png")
+        let image = try #require(data.withUnsafeBytes { gdImageCreateFromPngPtr(Int32($0.count), UnsafeMutableRawPointer(mutating: $0.baseAddress)) })
+        defer { gdImageDestroy(image) }
+        // 8 columns of 28-pixel images at 4× with separators: wider than 8 × 112 pixels.
+        #expect(image.pointee.sx >= 8 * 112)
+        #expect(image.pointee.sy >= 8 * 112)
+    }
+
+    @Test(.enabled(if: fashionMNIST, "needs Debian's dataset-fashion-mnist"))
+    func sameSeedGivesIdenticalFigures() throws {
+        let first = try runChapter("Ch11_2_Minimax", ["--quick", "--seed", "7"])
+        let second = try runChapter("Ch11_2_Minimax", ["--quick", "--seed", "7"])
+        let other = try runChapter("Ch11_2_Minimax", ["--quick", "--seed", "8"])
+        #expect(try first.bytes("ch11_2_minimax_samples.png") == second.bytes("ch11_2_minimax_samples.png"))
+        #expect(try first.bytes("ch11_2_minimax_samples.png") != other.bytes("ch11_2_minimax_samples.png"))
+    }
+
+    @Test(.enabled(if: fashionMNIST, "needs Debian's dataset-fashion-mnist"))
+    func resumeContinuesFromTheCheckpoint() throws {
+        let folder = try newTemporaryFolder()
+        let first = try runChapter("Ch11_2_Minimax", ["--quick", "--steps", "4"], in: folder)
+        #expect(first.status == 0)
+        let resumed = try runChapter("Ch11_2_Minimax", ["--quick", "--steps", "6", "--resume"], in: folder)
+        #expect(resumed.status == 0, "\(resumed.errors)")
+        #expect(resumed.output.contains("resumed from"))
+        #expect(resumed.summary?.contains("steps=6") == true)
+        let log = try String(contentsOf: folder.appendingPathComponent("ch11_2_minimax_log.csv"), encoding: .utf8)
+        // A header and one row per step 0…5, none twice.
+        #expect(log.split(separator: "\n").count == 7)
+        let uninterrupted = try runChapter("Ch11_2_Minimax", ["--quick", "--steps", "6"])
+        let lastRow = { (text: String) in text.split(separator: "\n").last.map(String.init) }
+        #expect(lastRow(log) == lastRow(try String(contentsOf: uninterrupted.file("ch11_2_minimax_log.csv"), encoding: .utf8)),
+                "a resumed run should continue exactly as an uninterrupted one")
+    }
+
+    @Test func resumeWithoutCheckpointFailsClearly() throws {
+        let run = try runChapter("Ch11_2_Minimax", ["--quick", "--resume"])
+        #expect(run.status != 0)
+        #expect(run.errors.hasPrefix("error: no checkpoint"))
+    }
+
+    @Test(arguments: [
+        (["--lr", "-1"], "--lr"), (["--batch-size", "0"], "--batch-size"), (["--epochs", "-2"], "--epochs"),
+        (["--steps", "0"], "--steps"), (["--loss", "hinge"], "hinge"), (["--label-smoothing", "2"], "--label-smoothing"),
+    ])
+    func badOptionsGiveOneLineErrors(arguments: [String], mentions: String) throws {
+        let run = try runChapter("Ch11_2_Minimax", ["--quick"] + arguments)
+        #expect(run.status != 0)
+        #expect(run.errors.contains(mentions), "\(run.errors)")
+        #expect(!run.errors.contains("Fatal error"))
+    }
+
+    @Test func missingDataNamesTheFix() throws {
+        let run = try runChapter("Ch11_2_Minimax", ["--quick", "--data", "/nonexistent/folder"])
+        #expect(run.status == 1)
+        #expect(run.errors.contains("/nonexistent/folder"))
+        #expect(run.errors.contains("dataset-fashion-mnist"))
+        #expect(run.errors.split(separator: "\n").count == 1)
+    }
+
+    @Test func corruptDataIsRejected() throws {
+        let folder = try newTemporaryFolder()
+        let data = folder.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try Data([0, 0, 8, 3, 0, 0, 0, 10, 0, 0, 0, 28, 0, 0, 0, 28, 1, 2, 3]).write(to: data.appendingPathComponent("train-images-idx3-ubyte"))
+        try Data([0, 0, 8, 1, 0, 0, 0, 10] + Array(repeating: 1, count: 10)).write(to: data.appendingPathComponent("train-labels-idx1-ubyte"))
+        let run = try runChapter("Ch11_2_Minimax", ["--quick", "--data", data.path], in: folder)
+        #expect(run.status == 1)
+        #expect(run.errors.contains("train-images-idx3-ubyte"))
+        #expect(!run.errors.contains("Fatal error"))
+    }
+
+    @Test func unwritableOutputFolderIsRejected() throws {
+        let run = try runChapter("Ch11_2_Minimax", ["--quick", "--out", "/proc/no-such-folder"], outputFlags: false)
+        #expect(run.status == 1)
+        #expect(run.errors.contains("/proc/no-such-folder"))
+        #expect(run.errors.contains("--out"))
+    }
+
+    /// A diverging run stops at the first non-finite loss, names the step, and leaves the
+    /// last good checkpoint in place.
+    @Test(.enabled(if: fashionMNIST, "needs Debian's dataset-fashion-mnist"))
+    func nonFiniteLossStopsTrainingAndKeepsTheCheckpoint() throws {
+        let folder = try newTemporaryFolder()
+        let good = try runChapter("Ch11_2_Minimax", ["--quick", "--steps", "2"], in: folder)
+        #expect(good.status == 0)
+        let checkpoint = folder.appendingPathComponent("checkpoints/ch11_2_minimax/generator.safetensors")
+        let before = try Data(contentsOf: checkpoint)
+        let diverging = try runChapter("Ch11_2_Minimax", ["--quick", "--steps", "40", "--lr", "1e30", "--resume"], in: folder)
+        #expect(diverging.status == 1)
+        #expect(diverging.errors.contains("at step"), "\(diverging.errors)")
+        #expect(diverging.errors.contains("checkpoint"))
+        #expect(try Data(contentsOf: checkpoint) == before)
+    }
+}
