@@ -17,9 +17,12 @@ public struct Checkpoint {
 
     public var exists: Bool { FileManager.default.fileExists(atPath: statePath) }
 
+    /// `metadata` goes into every file (safetensors keeps string pairs in its header), so
+    /// a model file says which chapter and settings made it.
     public func save(step: Int, metadata: [String: String] = [:]) throws {
         for (name, layer) in models {
-            try writeSafetensors(layer.stateDict.map(Self.entry), metadata: ["format": "pt"], to: modelPath(name))
+            try writeSafetensors(layer.stateDict.map(Self.entry), metadata: metadata.merging(["format": "pt"]) { $1 },
+                                 to: modelPath(name))
         }
         var entries: [SafetensorsEntry] = []
         var info = metadata

@@ -85,7 +85,10 @@ public final class TrainingRun {
 
     private func saveCheckpoint() {
         guard let checkpoint else { return }
-        orExit { try checkpoint.save(step: step, metadata: ["chapter": name, "seed": String(settings.seed)]) }
+        orExit {
+            try checkpoint.save(step: step, metadata: ["chapter": name, "seed": String(settings.seed),
+                                                       "latent_dim": String(settings.latentDimension)])
+        }
     }
 
     // MARK: The loop
