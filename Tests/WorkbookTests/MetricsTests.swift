@@ -104,11 +104,13 @@ private func metricsError(_ body: () throws -> Void) -> MetricsError? {
         #expect(stats.count == 3)
     }
 
-    @Test func covarianceNeedsTwoSamples() throws {
+    @Test func badFeatureMatricesAndSingleSamplesAreRejected() throws {
         let one = try FeatureMatrix(rows: 1, columns: 2, values: [1.0, 2])
         #expect(metricsError { _ = try GaussianStats(features: one) } == .tooFewSamples(have: 1, need: 2, purpose: "a covariance"))
         #expect(metricsError { _ = try FeatureMatrix(rows: 2, columns: 2, values: [1.0, 2, 3]) } == .shapeMismatch(values: 3, rows: 2, columns: 2))
         #expect(metricsError { _ = try FeatureMatrix(rows: 1, columns: 1, values: [Double.nan]) } == .notFinite(what: "feature matrix"))
+        #expect(metricsError { _ = try FeatureMatrix(rows: 0, columns: 0, values: [Double]()) }
+            == .invalidArgument("feature dimension is 0; each sample needs at least one feature"))
     }
 
     @Test func frechetDistanceOfDiagonalGaussiansIsClosedForm() throws {

@@ -7,7 +7,10 @@ public struct FeatureMatrix: Sendable, Equatable {
     public let values: [Double]
 
     public init(rows: Int, columns: Int, values: [Double]) throws {
-        guard rows >= 0, columns > 0, values.count == rows * columns else {
+        guard columns > 0 else {
+            throw MetricsError.invalidArgument("feature dimension is \(columns); each sample needs at least one feature")
+        }
+        guard rows >= 0, values.count == rows * columns else {
             throw MetricsError.shapeMismatch(values: values.count, rows: rows, columns: columns)
         }
         guard values.allSatisfy(\.isFinite) else { throw MetricsError.notFinite(what: "feature matrix") }
