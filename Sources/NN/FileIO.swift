@@ -145,6 +145,9 @@ private func readRawFile(_ path: String) throws -> [UInt8] {
 /// Decompresses gzip data (one or more concatenated members, as `gzip` itself accepts).
 func gunzip(_ compressed: [UInt8], path: String) throws -> [UInt8] {
     let damaged = "replace it with an intact copy (re-download or reinstall the package)"
+    guard !compressed.isEmpty else {
+        throw WorkbookFileError(path: path, problem: "gzip file is empty", fix: damaged)
+    }
     var stream = z_stream()
     // 16 + MAX_WBITS: expect a gzip wrapper rather than a raw zlib one.
     guard inflateInit2_(&stream, 16 + MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK
@@ -227,4 +230,15 @@ public func gzip(_ bytes: [UInt8]) -> [UInt8] {
     }
     output.removeLast(output.count - written)
     return output
+}
+
+/// The product of a header's dimensions, or nil if it overflows: a corrupt or hostile
+/// header must be reported as such, not crash the reader.
+public func checkedProduct(_ factors: [Int]) -> Int? {
+    factors.reduce(Int?(1)) { product, factor in
+        product.flatMap { product in
+            let (result, overflow) = product.multipliedReportingOverflow(by: factor)
+            return overflow ? nil : result
+        }
+    }
 }

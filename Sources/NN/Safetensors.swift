@@ -227,15 +227,8 @@ private struct TensorLayout {
         guard shape.allSatisfy({ $0 >= 0 }), offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1] else {
             throw malformed("tensor '\(name)' has an invalid shape \(shape) or data_offsets \(offsets)")
         }
-        // nil when the shape's product overflows, which no real file can hold.
-        let count = shape.reduce(Int?(1)) { product, dimension in
-            product.flatMap { product in
-                let (result, overflow) = product.multipliedReportingOverflow(by: dimension)
-                return overflow ? nil : result
-            }
-        }
         let byteCount = offsets[1] - offsets[0]
-        guard let elementCount = count, byteCount % type.size == 0, byteCount / type.size == elementCount
+        guard let elementCount = checkedProduct(shape), byteCount % type.size == 0, byteCount / type.size == elementCount
         else {
             throw malformed(
                 "tensor '\(name)' has data_offsets \(offsets), which do not hold shape \(shape) of \(dtype)")

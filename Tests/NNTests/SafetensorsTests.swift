@@ -179,6 +179,10 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
             let truncated = #expect(throws: WorkbookFileError.self) { try readFileBytes(folder + "/cut.gz") }
             #expect(truncated?.description.contains("truncated") == true)
 
+            try atomicWrite([], to: folder + "/empty.gz")
+            let empty = #expect(throws: WorkbookFileError.self) { try readFileBytes(folder + "/empty.gz") }
+            #expect(empty?.description.contains("gzip file is empty") == true)
+
             var corrupt = compressed
             corrupt[12] ^= 0xFF
             try atomicWrite(corrupt, to: folder + "/bad.gz")

@@ -77,6 +77,12 @@ private func errorMessage(_ body: () throws -> Void) -> String {
             try writeIDX(in: folder, pixels: Array(samplePixels.dropLast(3)))
             let message = errorMessage { _ = try loadIDXDataset(directory: folder) }
             #expect(message.contains("truncated IDX data (9 of 12 bytes present)"))
+
+            // A corrupt header whose dimensions multiply past Int.max is reported, not a crash.
+            let huge = idxBytes(magic: 0x803, dimensions: [Int(UInt32.max), Int(UInt32.max), 2], payload: [])
+            try atomicWrite(huge, to: folder + "/train-images-idx3-ubyte")
+            let hugeMessage = errorMessage { _ = try loadIDXDataset(directory: folder) }
+            #expect(hugeMessage.contains("(0 of more than 2^63 bytes present)"))
         }
 
         @Test func imageAndLabelCountsMustMatch() throws {
@@ -190,10 +196,11 @@ private func errorMessage(_ body: () throws -> Void) -> String {
             let folder = temporaryFolder("faces")
             try writeTestPNG(to: folder + "/a.png")
             try atomicWrite(Array("not an image".utf8), to: folder + "/b.jpg")
+            try atomicWrite([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3], to: folder + "/c.jpeg")  // a cut-off JPEG
             try atomicWrite(Array("ignored".utf8), to: folder + "/notes.txt")
 
             let contents = try loadImageFolder(folder, size: 8)
-            #expect(contents.skippedFiles == [folder + "/b.jpg"])
+            #expect(contents.skippedFiles == [folder + "/b.jpg", folder + "/c.jpeg"])
             let images = contents.images
             #expect(images.count == 1 && images.imageShape == [3, 8, 8] && images.classNames == ["faces"])
             let plane = 64

@@ -113,11 +113,11 @@ private struct IDXFile {
         }
         var dimensions = (0..<dimensionCount).map { Int(bigEndianUInt32(at: 4 + 4 * $0)) }
         declaredCount = dimensions[0]
-        let declaredLength = dimensions.reduce(1, *)
-        guard bytes.count - headerLength >= declaredLength else {
+        let present = bytes.count - headerLength
+        guard let declaredLength = checkedProduct(dimensions), present >= declaredLength else {
+            let expected = checkedProduct(dimensions).map(String.init) ?? "more than 2^63"
             throw WorkbookFileError(
-                path: path,
-                problem: "truncated IDX data (\(bytes.count - headerLength) of \(declaredLength) bytes present)",
+                path: path, problem: "truncated IDX data (\(present) of \(expected) bytes present)",
                 fix: damagedDataFix)
         }
         dimensions[0] = min(dimensions[0], max(0, limit ?? .max))
