@@ -1,4 +1,7 @@
 import CBLAS
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Contiguous, row-major Float32 memory shared by a tensor and its reshaped views.
 /// Optimisers update parameters in place through it.
@@ -7,9 +10,20 @@ public final class Storage {
     public let count: Int
 
     init(uninitializedCount count: Int) {
+        _ = Storage.mallocTuned
         self.count = count
         pointer = .allocate(capacity: max(count, 1))
     }
+
+    /// Training allocates and frees the same large buffers every step. glibc would serve
+    /// them with fresh mmap'd (zero-filled, page-faulting) memory and return it at once;
+    /// keeping them in the heap makes an allocation cost what it should.
+    private static let mallocTuned: Void = {
+        #if canImport(Glibc)
+        mallopt(M_MMAP_THRESHOLD, 256 << 20)
+        mallopt(M_TRIM_THRESHOLD, 512 << 20)
+        #endif
+    }()
 
     convenience init(repeating value: Float, count: Int) {
         self.init(uninitializedCount: count)

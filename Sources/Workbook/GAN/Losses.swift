@@ -1,4 +1,5 @@
 import ArgumentParser
+import CBLAS
 import NN
 import Tensor
 
@@ -38,7 +39,9 @@ public func meanProbability(_ logits: Tensor) -> Float {
 
 /// √(Σ g²) over a list of gradients: how hard a loss pushes the parameters.
 public func globalNorm(_ gradients: [Tensor]) -> Float {
-    withoutGradients { gradients.reduce(0) { $0 + $1.squared().sum().item } }.squareRoot()
+    gradients.reduce(0) { total, g in
+        total + g.withUnsafeBufferPointer { cblas_sdot(Int32($0.count), $0.baseAddress, 1, $0.baseAddress, 1) }
+    }.squareRoot()
 }
 
 /// Instance noise (§11.3): N(0, σ²) added to everything the discriminator sees, with σ
