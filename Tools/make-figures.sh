@@ -10,24 +10,26 @@ only="${1:-}"
 
 swift build
 
+# run [--keep RUN_NAME] CHAPTER ARGS...: runs the chapter; with --keep, copies the run's
+# final generator to models/, where the metrics chapter's leaderboard finds it.
 run() {
+    local keep=""
+    if [ "$1" = --keep ]; then keep="$2"; shift 2; fi
     local chapter="$1"; shift
     case "$chapter" in "$only"*) ;; *) return 0 ;; esac
     echo "== swift run $chapter $*"
     ".build/debug/$chapter" "$@"
-}
-
-# Keep a chapter's final generator where the metrics chapter's leaderboard finds it.
-keep_generator() {
-    mkdir -p models
-    cp "checkpoints/$1/generator.safetensors" "models/$1_generator.safetensors"
+    if [ -n "$keep" ]; then
+        mkdir -p models
+        cp "checkpoints/$keep/generator.safetensors" "models/${keep}_generator.safetensors"
+    fi
 }
 
 run Ch11_1_GenerativeModels
-run Ch11_2_Minimax && keep_generator ch11_2_minimax
+run --keep ch11_2_minimax Ch11_2_Minimax
 run Ch11_2_Minimax --loss saturating --out figures/saturating --checkpoint-dir checkpoints/saturating
-run Ch11_2_WGAN && keep_generator ch11_2_wgan
-run Ch11_3_WGANGP --compare && keep_generator ch11_3_wgangp
+run --keep ch11_2_wgan Ch11_2_WGAN
+run --keep ch11_3_wgangp Ch11_3_WGANGP --compare
 run Ch11_3_ModeCollapse
 
 swift run BookTool
