@@ -18,8 +18,6 @@ public final class TrainingRun {
     /// Sample grids taken after each epoch, for the animation.
     public private(set) var snapshots: [SampleGrid] = []
     private var checkpoint: Checkpoint?
-    private var batches: ImageBatches?
-    private var batchesPerStep = 1
     private var epochLength = 1
 
     public init(name: String, title: String, settings: RunSettings) {
@@ -52,13 +50,11 @@ public final class TrainingRun {
     /// Minibatches of `data`, with `perStep` batches drawn by each training iteration.
     /// Call after `checkpointing(...)`, so that a resumed run continues the data order.
     public func batches(of data: ImageDataset, perStep: Int = 1) -> ImageBatches {
-        batchesPerStep = perStep
         let source = orExit {
             try ImageBatches(data, batchSize: settings.batchSize, seed: settings.seed &+ stableHash("data order"),
                              startBatch: step * perStep)
         }
         epochLength = max(1, source.batchesPerEpoch / perStep)
-        batches = source
         return source
     }
 
