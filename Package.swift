@@ -16,6 +16,10 @@ let chapters = [
     "Ch11_2_WGAN",
     "Ch11_3_WGANGP",
     "Ch11_3_ModeCollapse",
+    "Ch11_5_Metrics",
+    "Ch11_2_RGAN",
+    "Ch11_4_DCGAN",
+    "Ch11_4_CGAN",
 ]
 
 let package = Package(
@@ -49,7 +53,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: fast),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"], swiftSettings: fast),
         .testTarget(
-            name: "WorkbookTests", dependencies: ["Workbook", "NN", "Tensor", "CGD"],
+            name: "WorkbookTests", dependencies: ["Workbook", "NN", "Tensor", "CGD"], exclude: ["Fixtures"],
             swiftSettings: fast),
     ] + chapters.map {
         .executableTarget(
