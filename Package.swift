@@ -12,7 +12,6 @@ let cFast: [CSetting] = [.unsafeFlags(["-O3"])]
 // One executable per section of the chapter; add a chapter here when its folder exists.
 let chapters = [
     "Ch11_1_GenerativeModels",
-    "Ch11_1_GenerativeModels",
     "Ch11_2_Minimax",
     "Ch11_2_WGAN",
     "Ch11_3_WGANGP",
