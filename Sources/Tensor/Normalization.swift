@@ -1,5 +1,6 @@
 // Batch and layer normalisation, composed from differentiable ops (sums, broadcasting
-// arithmetic, sqrt), so their gradients of every order come from those ops' rules.
+// arithmetic, sqrt, and a per-channel affine op whose own backward is differentiable), so
+// their gradients of every order come from those ops' rules.
 
 /// Batch normalisation with the batch's own statistics, as PyTorch's `batch_norm` in
 /// training: x is [N, C] or [N, C, H, W]; each channel is normalised over every other axis
@@ -10,11 +11,11 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, epsilon: Floa
     let (view, statsShape) = channelView(x)
     let perChannel = Float(x.count / x.shape[1])
     let mean = view.sum(to: statsShape) * (1 / perChannel)
-    let centered = view - mean
+    let centered = channelAffine(view, scale: nil, shift: -mean)
     let variance = centered.squared().sum(to: statsShape) * (1 / perChannel)
-    // Fold 1/σ into the affine scale: one full-size multiply instead of two.
+    // Fold 1/σ into the affine scale: one full-size pass instead of two.
     let scale = (weight.map { $0.reshaped(statsShape) } ?? Tensor(1)) / (variance + epsilon).sqrt()
-    let output = affine(centered, scale: scale, shift: bias?.reshaped(statsShape)).reshaped(x.shape)
+    let output = channelAffine(centered, scale: scale, shift: bias?.reshaped(statsShape)).reshaped(x.shape)
     let channels = x.shape[1]
     return (output, mean.reshaped([channels]), variance.reshaped([channels]))
 }
@@ -26,7 +27,7 @@ public func batchNorm(_ x: Tensor, mean: Tensor, variance: Tensor, weight: Tenso
     let (view, statsShape) = channelView(x)
     let scale = (weight.map { $0.reshaped(statsShape) } ?? Tensor(1)) / (variance.reshaped(statsShape) + epsilon).sqrt()
     let shift = (bias.map { $0.reshaped(statsShape) } ?? Tensor(0)) - mean.reshaped(statsShape) * scale
-    return affine(view, scale: scale, shift: shift).reshaped(x.shape)
+    return channelAffine(view, scale: scale, shift: shift).reshaped(x.shape)
 }
 
 /// Layer normalisation, as PyTorch's `layer_norm`: each sample is normalised over its last
@@ -42,13 +43,39 @@ public func layerNorm(_ x: Tensor, normalizedShape: [Int], weight: Tensor?, bias
     let centered = view - view.sum(to: [rows, 1]) * (1 / Float(features))
     let variance = centered.squared().sum(to: [rows, 1]) * (1 / Float(features))
     let normalized = centered / (variance + epsilon).sqrt()
-    return affine(normalized, scale: weight?.reshaped([features]), shift: bias?.reshaped([features])).reshaped(x.shape)
+    let scaled = weight.map { normalized * $0.reshaped([features]) } ?? normalized
+    return (bias.map { scaled + $0.reshaped([features]) } ?? scaled).reshaped(x.shape)
 }
 
-/// x · scale + shift, skipping whichever is absent.
-private func affine(_ x: Tensor, scale: Tensor?, shift: Tensor?) -> Tensor {
-    let scaled = scale.map { x * $0 } ?? x
-    return shift.map { scaled + $0 } ?? scaled
+/// x · scale[c] + shift[c] for x [N, C] or [N, C, L] and per-channel scale and shift in the
+/// statistics' shape ([C] or [C, 1]), either optional: one pass over x, where broadcasting
+/// a [C, 1] operand would walk short strided rows.
+private func channelAffine(_ x: Tensor, scale: Tensor?, shift: Tensor?) -> Tensor {
+    let (n, channels) = (x.shape[0], x.shape[1])
+    let length = x.count / Swift.max(n * channels, 1)
+    let out = Tensor.empty(x.shape)
+    let scales = scale?.values ?? Array(repeating: 1, count: channels)
+    let shifts = shift?.values ?? Array(repeating: 0, count: channels)
+    var src = UnsafePointer(x.storage.pointer), dst = out.storage.pointer
+    for _ in 0..<n {
+        if length == 1 {  // [N, C]: each sample is a row of channels
+            for c in 0..<channels { dst[c] = src[c] * scales[c] + shifts[c] }
+        } else {
+            for c in 0..<channels {
+                let a = scales[c], b = shifts[c]
+                for j in 0..<length { dst[c * length + j] = src[c * length + j] * a + b }
+            }
+        }
+        src += channels * length
+        dst += channels * length
+    }
+    let inputs = [x] + (scale.map { [$0] } ?? []) + (shift.map { [$0] } ?? [])
+    return Tensor.result(out, inputs) { g, _, needs in
+        var grads: [Tensor?] = [needs[0] ? channelAffine(g, scale: scale, shift: nil) : nil]
+        if let scale { grads.append(needs[grads.count] ? (g * x).sum(to: scale.shape) : nil) }
+        if let shift { grads.append(needs[grads.count] ? g.sum(to: shift.shape) : nil) }
+        return grads
+    }
 }
 
 /// x as [N, C] (1-d batch norm) or [N, C, H·W], and the shape per-channel statistics take
