@@ -1,0 +1,92 @@
+import Foundation
+import NN
+import Tensor
+
+/// The chapters whose generator checkpoints can be scored, by the name a checkpoint's
+/// metadata gives ("chapter"), with how to rebuild each network before loading its weights.
+public enum ChapterGenerator: String, CaseIterable, Sendable {
+    case minimax = "ch11_2_minimax"
+    case wgan = "ch11_2_wgan"
+    case wganGP = "ch11_3_wgangp"
+    case dcgan = "ch11_4_dcgan"
+    case relativistic = "ch11_2_rgan"
+    case conditional = "ch11_4_cgan"
+
+    /// Fashion-MNIST's ten classes, which the conditional generator is asked for in turn.
+    static let classes = 10
+
+    /// A fresh network of the chapter's (28 × 28 grey) architecture; the checkpoint
+    /// overwrites its weights.
+    func build(latent: Int) -> any Layer {
+        var unused = SeededGenerator(seed: 0)
+        switch self {
+        case .minimax, .wgan, .wganGP:
+            return mlpGenerator(latent: latent, pixels: 28 * 28, using: &unused)
+        case .dcgan, .relativistic:
+            return dcganGenerator(latent: latent, using: &unused)
+        case .conditional:
+            return dcganGenerator(latent: latent + Self.classes, using: &unused)
+        }
+    }
+
+    /// Images for noise [n, latent] and, for the conditional generator, the classes wanted.
+    func generate(_ network: any Layer, noise: Tensor, labels: [Int]) -> Tensor {
+        switch self {
+        case .minimax, .wgan, .wganGP, .dcgan, .relativistic:
+            network(noise)
+        case .conditional:
+            network(generatorInput(noise: noise, labels: labels, classes: Self.classes))
+        }
+    }
+}
+
+/// A generator rebuilt from a chapter's checkpoint file.
+public struct CheckpointGenerator {
+    public let path: String
+    public let chapter: ChapterGenerator
+    public let latentDimension: Int
+    let network: any Layer
+
+    /// Reads `path` (a `*generator.safetensors` written by a training chapter), rebuilds the
+    /// architecture named by its "chapter" metadata and loads the weights.
+    public init(path: String) throws {
+        let file = try readSafetensors(path)
+        let known = ChapterGenerator.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let name = file.metadata["chapter"], let chapter = ChapterGenerator(rawValue: name) else {
+            throw EvaluationError("\(path) names chapter '\(file.metadata["chapter"] ?? "none")' in its metadata, not one of \(known)",
+                                  fix: "pass a generator.safetensors written by one of those chapters")
+        }
+        guard let latent = file.metadata["latent_dim"].flatMap(Int.init), latent > 0 else {
+            throw EvaluationError("\(path) has no latent_dim in its metadata", fix: "pass a checkpoint written by a training chapter")
+        }
+        let network = chapter.build(latent: latent)
+        for (name, tensor) in network.stateDict {
+            guard let entry = file.entries[name], entry.shape == tensor.shape else {
+                throw EvaluationError("\(path) does not hold \(chapter.rawValue)'s generator (tensor \(name) missing or misshapen)",
+                                      fix: "pass the generator.safetensors file, not the discriminator's or another model's")
+            }
+            tensor.assign(Tensor(shape: entry.shape, values: entry.values))
+        }
+        self.path = path
+        self.chapter = chapter
+        self.latentDimension = latent
+        self.network = network
+    }
+
+    // snippet.sample-generator
+    /// `count` images from noise drawn with `seed`, in evaluation mode, in batches;
+    /// a conditional generator gets the ten classes in turn.
+    public func sample(count: Int, seed: UInt64, batchSize: Int = 500, progress: (Int) -> Void = { _ in }) throws -> Tensor {
+        var random = SeededGenerator(seed: seed)
+        var batches: [Tensor] = []
+        for start in stride(from: 0, to: count, by: batchSize) {
+            let size = min(batchSize, count - start)
+            let noise = Tensor.randomNormal([size, latentDimension], using: &random)
+            let labels = (start..<(start + size)).map { $0 % ChapterGenerator.classes }
+            batches.append(evaluating { chapter.generate(network, noise: noise, labels: labels) })
+            progress(start + size)
+        }
+        return try classifierInput(Tensor.concatenate(batches), from: path)
+    }
+    // snippet.end
+}

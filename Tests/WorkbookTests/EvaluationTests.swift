@@ -1,0 +1,206 @@
+import Foundation
+import NN
+import Tensor
+import Testing
+@testable import Workbook
+
+/// The feature classifier, the image sources, the generator registry and the disturbances
+/// of the metrics chapter.
+@Suite("Evaluation")
+struct EvaluationTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static let shippedClassifier = repository.appendingPathComponent(FeatureClassifier.defaultPath).path
+    static let fashionMNIST = FileManager.default.fileExists(
+        atPath: "\(defaultFashionMNISTDirectory)/t10k-images-idx3-ubyte.gz")
+
+    func temporaryFolder() throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("evaluation-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    /// An IDX image file: magic, sizes, pixel bytes.
+    func writeIDX(_ path: String, count: Int, side: Int, byte: (Int) -> UInt8 = { UInt8($0 % 256) }) throws {
+        var bytes: [UInt8] = []
+        for value in [0x0803, count, side, side] { bytes += withUnsafeBytes(of: UInt32(value).bigEndian, Array.init) }
+        bytes += (0..<(count * side * side)).map(byte)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    func randomImages(_ n: Int, seed: UInt64) -> Tensor {
+        var random = SeededGenerator(seed: seed)
+        return Tensor.randomUniform([n, 1, 28, 28], in: -1..<1, using: &random)
+    }
+
+    // MARK: The classifier
+
+    @Test(.enabled(if: fashionMNIST, "needs Debian's dataset-fashion-mnist"))
+    func shippedClassifierReachesNinetyPercentOnTheTestSet() throws {
+        let classifier = try FeatureClassifier.load(from: Self.shippedClassifier)
+        let test = try loadIDXDataset(split: .test, limit: 2_000)
+        let accuracy = try classifier.accuracy(imageTensor(test), labels: test.labels)
+        #expect(accuracy >= 0.90, "accuracy \(accuracy) on 2,000 test images")
+    }
+
+    @Test func shippedClassifierIsSmallAndNamedLikePyTorch() throws {
+        let size = try FileManager.default.attributesOfItem(atPath: Self.shippedClassifier)[.size] as! Int
+        #expect(size < 2_000_000)
+        let names = Set(try readSafetensors(Self.shippedClassifier).entries.keys)
+        #expect(names.isSuperset(of: ["0.weight", "0.bias", "1.running_mean", "1.running_var", "3.weight", "10.weight",
+                                      "12.weight", "12.bias"]))
+        #expect(names.count == 25, "4 weight/bias pairs and 3 batch norms of 5 tensors")
+    }
+
+    @Test func featuresAndProbabilitiesHaveOneRowPerImage() throws {
+        var weights = SeededGenerator(seed: 1)
+        let classifier = FeatureClassifier(using: &weights)
+        // 7 images in batches of 3: the last batch is short.
+        let (features, probabilities) = try classifier.embed(randomImages(7, seed: 2), batchSize: 3)
+        #expect(features.rows == 7 && features.columns == FeatureClassifier.featureCount)
+        #expect(probabilities.rows == 7 && probabilities.columns == 10)
+        for row in 0..<7 {
+            let sum = probabilities.values[(row * 10)..<((row + 1) * 10)].reduce(0, +)
+            #expect(abs(sum - 1) < 1e-5)
+        }
+        #expect(features.values.allSatisfy { $0 >= 0 }, "features are ReLU outputs")
+        // Batching does not change the result (beyond the GEMM's summation order).
+        let unbatched = try classifier.features(randomImages(7, seed: 2))
+        #expect(zip(unbatched.values, features.values).allSatisfy { abs($0 - $1) < 1e-5 })
+    }
+
+    @Test func classifierRefusesImagesOfTheWrongShape() throws {
+        var weights = SeededGenerator(seed: 1)
+        let classifier = FeatureClassifier(using: &weights)
+        #expect(throws: EvaluationError.self) { try classifier.features(Tensor.zeros([2, 3, 28, 28])) }
+        #expect(throws: EvaluationError.self) { try classifierInput(Tensor.zeros([2, 3, 64, 64]), from: "x") }
+        #expect(try classifierInput(Tensor.zeros([2, 784]), from: "x").shape == [2, 1, 28, 28])
+    }
+
+    @Test func savedClassifierLoadsWithTheSameOutputs() throws {
+        var weights = SeededGenerator(seed: 3)
+        let classifier = FeatureClassifier(using: &weights)
+        let path = try temporaryFolder() + "/classifier.safetensors"
+        try classifier.save(to: path)
+        let images = randomImages(4, seed: 4)
+        #expect(try FeatureClassifier.load(from: path).probabilities(images) == classifier.probabilities(images))
+        // Another network's file is refused with a message naming the fix.
+        let other = try temporaryFolder() + "/generator.safetensors"
+        try writeSafetensors([SafetensorsEntry(name: "0.weight", shape: [1], values: [0])], to: other)
+        #expect(throws: EvaluationError.self) { try FeatureClassifier.load(from: other) }
+    }
+
+    // MARK: Image sources
+
+    @Test func idxFileLoadsAsImagesInTheClassifiersRange() throws {
+        let path = try temporaryFolder() + "/samples-idx3-ubyte"
+        try writeIDX(path, count: 5, side: 28)
+        let images = try loadIDXImages(path)
+        #expect(images.shape == [5, 1, 28, 28])
+        #expect(images.values[0] == -1 && images.values[255] == 1)
+        #expect(try loadIDXImages(path, limit: 2).shape == [2, 1, 28, 28])
+    }
+
+    @Test func malformedIDXFilesAreRefused() throws {
+        let folder = try temporaryFolder()
+        try writeIDX(folder + "/wrong-size", count: 2, side: 32)
+        try Data([0, 0, 8, 1, 0, 0, 0, 2, 0, 0]).write(to: URL(fileURLWithPath: folder + "/labels"))
+        var truncated: [UInt8] = []
+        for value in [0x0803, 10, 28, 28] { truncated += withUnsafeBytes(of: UInt32(value).bigEndian, Array.init) }
+        try Data(truncated + [1, 2, 3]).write(to: URL(fileURLWithPath: folder + "/truncated"))
+        for name in ["wrong-size", "labels", "truncated"] {
+            let error = try #require(throws: EvaluationError.self) { try loadIDXImages(folder + "/" + name) }
+            #expect(error.description.contains(folder + "/" + name))
+            #expect(!error.description.contains("\n"))
+        }
+    }
+
+    @Test func pngFoldersMustHoldOnlyDecodableImages() throws {
+        let empty = try temporaryFolder()
+        #expect(throws: WorkbookFileError.self) { try loadPNGFolder(empty) }
+        let broken = try temporaryFolder()
+        try SampleGrid(pixels: [Float](repeating: 0.5, count: 784), height: 28, width: 28).write(to: broken + "/a.png")
+        try Data("not a png".utf8).write(to: URL(fileURLWithPath: broken + "/b.png"))
+        let error = try #require(throws: EvaluationError.self) { try loadPNGFolder(broken) }
+        #expect(error.description.contains("b.png"))
+    }
+
+    // MARK: Generators from checkpoints
+
+    func writeMinimaxCheckpoint(_ path: String, metadata: [String: String]) throws -> Sequential {
+        var weights = SeededGenerator(seed: 5)
+        let generator = mlpGenerator(latent: 8, pixels: 784, using: &weights)
+        try writeSafetensors(generator.stateDict.map { SafetensorsEntry(name: $0.name, shape: $0.tensor.shape, values: $0.tensor.values) },
+                             metadata: metadata, to: path)
+        return generator
+    }
+
+    @Test func checkpointGeneratorIsRebuiltFromItsMetadata() throws {
+        let path = try temporaryFolder() + "/generator.safetensors"
+        let original = try writeMinimaxCheckpoint(path, metadata: ["chapter": "ch11_2_minimax", "latent_dim": "8"])
+        let generator = try CheckpointGenerator(path: path)
+        #expect(generator.chapter == .minimax && generator.latentDimension == 8)
+        let samples = try generator.sample(count: 7, seed: 9, batchSize: 4)
+        #expect(samples.shape == [7, 1, 28, 28])
+        #expect(samples.values.allSatisfy { (-1...1).contains($0) })
+        #expect(try generator.sample(count: 7, seed: 9).values == samples.values, "same seed, same samples")
+        // The same noise through the original network gives the same images.
+        var random = SeededGenerator(seed: 9)
+        let noise = Tensor.randomNormal([4, 8], using: &random)
+        #expect(evaluating { original(noise) }.values == Array(samples.values[0..<(4 * 784)]))
+    }
+
+    @Test func checkpointsWithoutAKnownChapterAreRefused() throws {
+        let folder = try temporaryFolder()
+        _ = try writeMinimaxCheckpoint(folder + "/unknown.safetensors", metadata: ["chapter": "ch99", "latent_dim": "8"])
+        _ = try writeMinimaxCheckpoint(folder + "/nolatent.safetensors", metadata: ["chapter": "ch11_2_wgan"])
+        _ = try writeMinimaxCheckpoint(folder + "/wrong.safetensors", metadata: ["chapter": "ch11_4_dcgan", "latent_dim": "8"])
+        for name in ["unknown", "nolatent", "wrong"] {
+            #expect(throws: EvaluationError.self) { try CheckpointGenerator(path: folder + "/\(name).safetensors") }
+        }
+    }
+
+    @Test func everyRegisteredChapterBuildsAGeneratorOf28x28Images() throws {
+        for chapter in ChapterGenerator.allCases {
+            let network = chapter.build(latent: 4)
+            var random = SeededGenerator(seed: 1)
+            let images = evaluating {
+                chapter.generate(network, noise: Tensor.randomNormal([2, 4], using: &random), labels: [0, 9])
+            }
+            #expect(try classifierInput(images, from: chapter.rawValue).shape == [2, 1, 28, 28])
+        }
+    }
+
+    // MARK: Disturbances and score cards
+
+    @Test func disturbancesGrowWithStrengthAndStayInRange() throws {
+        let images = randomImages(20, seed: 6)
+        let replacements = Tensor(repeating: 1, shape: [3, 1, 28, 28])
+        for disturbance in Disturbance.allCases {
+            let changes = try [0, 0.3, 0.6, 1].map { strength in
+                let disturbed = disturbance.apply(to: images, strength: strength, replacements: replacements, seed: 7)
+                #expect(disturbed.shape == images.shape)
+                #expect(disturbed.values.allSatisfy { (-1...1).contains($0) })
+                return zip(disturbed.values, images.values).reduce(0.0) { $0 + Double(abs($1.0 - $1.1)) }
+            }
+            #expect(changes[0] == 0, "\(disturbance) at strength 0 leaves the images alone")
+            #expect(zip(changes, changes.dropFirst()).allSatisfy { $0 < $1 }, "\(disturbance): \(changes)")
+        }
+    }
+
+    @Test func scoreCardOfASetAgainstItselfIsPerfectAndStatisticsAloneGiveOnlyFD() throws {
+        var weights = SeededGenerator(seed: 1)
+        let classifier = FeatureClassifier(using: &weights)
+        let images = try EmbeddedImages("random", images: randomImages(60, seed: 8), classifier: classifier)
+        var settings = MetricSettings.quick
+        settings.kidSubsetSize = 30
+        let card = try scoreCard(images, against: images, settings: settings)
+        #expect(abs(card.fd) < 1e-6)
+        #expect(card.precisionRecall == PrecisionRecall(precision: 1, recall: 1))
+        #expect(card.inception != nil && card.kid != nil)
+        let statisticsOnly = EmbeddedImages("npz", statistics: images.statistics)
+        let partial = try scoreCard(images, against: statisticsOnly, settings: settings)
+        #expect(abs(partial.fd) < 1e-6)
+        #expect(partial.kid == nil && partial.precisionRecall == nil && partial.inception != nil)
+    }
+}
