@@ -41,7 +41,14 @@ func binary<K: BinaryKernel>(_ a: Tensor, _ b: Tensor, _ kernel: K) -> Tensor {
     } else {
         Broadcast.forEachRow(shape: shape, stridesA: Broadcast.strides(of: a.shape, broadcastTo: shape),
                              stridesB: Broadcast.strides(of: b.shape, broadcastTo: shape)) { oa, ob, oo, len, sa, sb in
-            for j in 0..<len { po[oo + j] = kernel(pa[oa + j * sa], pb[ob + j * sb]) }
+            // Rows are contiguous or constant in nearly every case: give those vectorisable loops.
+            let ra = pa + oa, rb = pb + ob, ro = po + oo
+            switch (sa, sb) {
+            case (1, 1): for j in 0..<len { ro[j] = kernel(ra[j], rb[j]) }
+            case (1, 0): let y = rb[0]; for j in 0..<len { ro[j] = kernel(ra[j], y) }
+            case (0, 1): let x = ra[0]; for j in 0..<len { ro[j] = kernel(x, rb[j]) }
+            default: for j in 0..<len { ro[j] = kernel(ra[j * sa], rb[j * sb]) }
+            }
         }
     }
     return out
