@@ -22,7 +22,9 @@ enum Defaults: ChapterDefaults {
     static let latentDimension = 100
 }
 
-struct Options: ParsableArguments {
+struct Options: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "Ch11_2_Minimax", abstract: "The original (minimax) GAN with MLPs on Fashion-MNIST.")
+
     @OptionGroup var training: TrainingOptions<Defaults>
     @OptionGroup var data: DataOptions
 
@@ -46,7 +48,7 @@ struct Options: ParsableArguments {
 }
 // snippet.show
 
-let options = Options.parseOrExit()
+let options = Options.parseCommandLine()
 let run = TrainingRun(name: "ch11_2_minimax", title: "Ch11.2 minimax GAN", settings: options.training.settings)
 let images = run.loadImages(from: options.data.data)
 let pixels = images.imageSize          // 28 × 28 = 784

@@ -29,7 +29,9 @@ enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
     case rmsprop, adam
 }
 
-struct Options: ParsableArguments {
+struct Options: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "Ch11_2_WGAN", abstract: "Wasserstein GAN with weight clipping.")
+
     @OptionGroup var training: TrainingOptions<Defaults>
     @OptionGroup var data: DataOptions
 
@@ -49,7 +51,7 @@ struct Options: ParsableArguments {
 }
 // snippet.show
 
-let options = Options.parseOrExit()
+let options = Options.parseCommandLine()
 let run = TrainingRun(name: "ch11_2_wgan", title: "Ch11.2 WGAN (weight clipping)", settings: options.training.settings)
 let images = run.loadImages(from: options.data.data)
 let latent = run.settings.latentDimension

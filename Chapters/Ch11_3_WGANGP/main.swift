@@ -25,7 +25,9 @@ enum Defaults: ChapterDefaults {
     static let latentDimension = 100
 }
 
-struct Options: ParsableArguments {
+struct Options: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "Ch11_3_WGANGP", abstract: "Wasserstein GAN with gradient penalty (double backprop); --compare trains weight clipping too.")
+
     @OptionGroup var training: TrainingOptions<Defaults>
     @OptionGroup var data: DataOptions
 
@@ -45,7 +47,7 @@ struct Options: ParsableArguments {
 }
 // snippet.show
 
-let options = Options.parseOrExit()
+let options = Options.parseCommandLine()
 let settings = options.training.settings
 let latent = settings.latentDimension
 

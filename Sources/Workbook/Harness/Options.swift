@@ -110,3 +110,23 @@ public func exitWithError(_ message: String) -> Never {
 public func orExit<T>(_ body: () throws -> T) -> T {
     do { return try body() } catch { exitWithError("\(error)") }
 }
+
+extension ParsableArguments {
+    /// Parses the command line. `--help` prints the help and exits 0; a bad option prints
+    /// one line, `error: <what is wrong> — see --help`, and exits non-zero (ArgumentParser's
+    /// own `parseOrExit()` follows its message with the whole usage text).
+    public static func parseCommandLine() -> Self {
+        do {
+            return try parse()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            FileHandle.standardError.write(Data("error: \(message) — see --help\n".utf8))
+            Foundation.exit(code.rawValue)
+        }
+    }
+}
