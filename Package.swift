@@ -7,7 +7,8 @@ import PackageDescription
 let fast: [SwiftSetting] = [
     .unsafeFlags(["-O", "-enforce-exclusivity=unchecked"]),
 ]
-let cFast: [CSetting] = [.unsafeFlags(["-O3"])]
+// The C kernels: vectorise, and let sqrtf be an instruction (no errno).
+let cFast: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
 
 // One executable per section of the chapter; add a chapter here when its folder exists.
 let chapters = [
@@ -34,7 +35,8 @@ let package = Package(
         .systemLibrary(name: "CGD", path: "Sources/CGD"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fast),
-        .target(name: "NN", dependencies: ["Tensor", "CZlib"], swiftSettings: fast),
+        .target(name: "CKernels", cSettings: cFast),
+        .target(name: "NN", dependencies: ["Tensor", "CZlib", "CKernels"], swiftSettings: fast),
         .target(
             name: "Workbook",
             dependencies: [

@@ -1,3 +1,4 @@
+import CKernels
 import Tensor
 
 /// Updates parameters in place from their gradients, like `torch.optim`.
@@ -18,47 +19,13 @@ extension Optimizer {
         }
     }
 
-    /// One vectorised pass over each parameter with its gradient and state buffers.
-    func update<K: UpdateKernel>(_ gradients: [Tensor], states: [[Tensor]], _ kernel: K) {
+    /// Calls `update(p, g, states, n)` with raw buffers for each parameter in turn.
+    func forEachParameter(_ gradients: [Tensor], states: [[Tensor]],
+                          _ update: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, [UnsafeMutablePointer<Float>], Int) -> Void) {
         checkShapes(gradients)
         for (i, (p, g)) in zip(parameters, gradients).enumerated() {
-            let s = states[i].map(\.storage.pointer)
-            // A kernel with one state buffer gets the parameter itself as its unused second
-            // buffer; `applyLanes` stores the parameter last, so the real update wins.
-            let dummy = p.storage.pointer
-            applyLanes(kernel, p.storage.pointer, g.storage.pointer, s.first ?? dummy, s.count > 1 ? s[1] : dummy, p.count)
+            update(p.storage.pointer, g.storage.pointer, states[i].map(\.storage.pointer), p.count)
         }
-    }
-}
-
-/// An optimiser's update of one parameter element, written once for any SIMD width:
-/// parameter p, gradient g, state buffers a and b.
-protocol UpdateKernel {
-    func callAsFunction<V: SIMD>(_ p: inout V, _ g: V, _ a: inout V, _ b: inout V) where V.Scalar == Float
-}
-
-/// Runs `kernel` eight lanes at a time, then on the remaining elements one by one.
-@inline(__always)
-func applyLanes<K: UpdateKernel>(_ kernel: K, _ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
-                                 _ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, _ n: Int) {
-    @inline(__always) func load(_ q: UnsafeMutablePointer<Float>, _ i: Int) -> SIMD8<Float> {
-        UnsafeRawPointer(q + i).loadUnaligned(as: SIMD8<Float>.self)
-    }
-    @inline(__always) func store(_ x: SIMD8<Float>, _ q: UnsafeMutablePointer<Float>, _ i: Int) {
-        UnsafeMutableRawPointer(q + i).storeBytes(of: x, as: SIMD8<Float>.self)
-    }
-    var i = 0
-    while i + 8 <= n {
-        var pv = load(p, i), av = load(a, i), bv = load(b, i)
-        kernel(&pv, load(g, i), &av, &bv)
-        store(bv, b, i); store(av, a, i); store(pv, p, i)
-        i += 8
-    }
-    while i < n {  // the tail, through the same kernel on a two-lane vector
-        var pv = SIMD2(repeating: p[i]), av = SIMD2(repeating: a[i]), bv = SIMD2(repeating: b[i])
-        kernel(&pv, SIMD2(repeating: g[i]), &av, &bv)
-        b[i] = bv[0]; a[i] = av[0]; p[i] = pv[0]
-        i += 1
     }
 }
 
@@ -78,15 +45,9 @@ public final class SGD: Optimizer {
     }
 
     public func step(_ gradients: [Tensor]) {
-        struct Kernel: UpdateKernel {
-            let lr: Float, mu: Float
-            @inline(__always)
-            func callAsFunction<V: SIMD>(_ p: inout V, _ g: V, _ v: inout V, _ unused: inout V) where V.Scalar == Float {
-                v = mu * v + g
-                p -= lr * v
-            }
+        forEachParameter(gradients, states: velocity.map { [$0] }) { p, g, s, n in
+            gans_sgd_update(p, g, s[0], n, learningRate, momentum)
         }
-        update(gradients, states: velocity.map { [$0] }, Kernel(lr: learningRate, mu: momentum))
     }
 
     public var namedState: [(name: String, tensor: Tensor)] {
@@ -116,21 +77,13 @@ public final class Adam: Optimizer {
 
     public func step(_ gradients: [Tensor]) {
         stepCount += 1
-        struct Kernel: UpdateKernel {
-            let b1: Float, b2: Float, eps: Float, stepSize: Float, inverseRootCorrection2: Float
-            @inline(__always)
-            func callAsFunction<V: SIMD>(_ p: inout V, _ g: V, _ m: inout V, _ v: inout V) where V.Scalar == Float {
-                m = b1 * m + (1 - b1) * g
-                v = b2 * v + (1 - b2) * g * g
-                // p ← p − lr·m̂/(√v̂ + ε) with m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ)
-                p -= stepSize * m / (v.squareRoot() * inverseRootCorrection2 + eps)
-            }
-        }
         let correction1 = 1 - Float(Double(beta1).power(stepCount))
         let correction2 = 1 - Float(Double(beta2).power(stepCount))
-        update(gradients, states: zip(firstMoment, secondMoment).map { [$0, $1] },
-               Kernel(b1: beta1, b2: beta2, eps: epsilon, stepSize: learningRate / correction1,
-                      inverseRootCorrection2: 1 / correction2.squareRoot()))
+        // p ← p − lr·m̂/(√v̂ + ε) with m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ), folded into two constants.
+        let stepSize = learningRate / correction1, inverseRootCorrection2 = 1 / correction2.squareRoot()
+        forEachParameter(gradients, states: zip(firstMoment, secondMoment).map { [$0, $1] }) { p, g, s, n in
+            gans_adam_update(p, g, s[0], s[1], n, beta1, beta2, stepSize, inverseRootCorrection2, epsilon)
+        }
     }
 
     /// Restores the step count after loading moments from a checkpoint.
@@ -159,15 +112,9 @@ public final class RMSprop: Optimizer {
     }
 
     public func step(_ gradients: [Tensor]) {
-        struct Kernel: UpdateKernel {
-            let lr: Float, alpha: Float, eps: Float
-            @inline(__always)
-            func callAsFunction<V: SIMD>(_ p: inout V, _ g: V, _ v: inout V, _ unused: inout V) where V.Scalar == Float {
-                v = alpha * v + (1 - alpha) * g * g
-                p -= lr * g / (v.squareRoot() + eps)
-            }
+        forEachParameter(gradients, states: squareAverage.map { [$0] }) { p, g, s, n in
+            gans_rmsprop_update(p, g, s[0], n, learningRate, alpha, epsilon)
         }
-        update(gradients, states: squareAverage.map { [$0] }, Kernel(lr: learningRate, alpha: alpha, eps: epsilon))
     }
 
     public var namedState: [(name: String, tensor: Tensor)] {
