@@ -87,7 +87,10 @@ struct SampleOptions: ParsableArguments {
     }
 }
 
-func formatted(_ value: Double) -> String { String(format: abs(value) >= 100 ? "%.1f" : abs(value) >= 1 ? "%.3f" : "%.4f", value) }
+func formatted(_ value: Double) -> String {
+    let rounded = (value * 10_000).rounded() / 10_000 + 0  // + 0 turns −0 (round-off around a zero distance) into 0
+    return String(format: abs(rounded) >= 100 ? "%.1f" : abs(rounded) >= 1 ? "%.3f" : "%.4f", rounded)
+}
 func formatted(_ estimate: ScoreEstimate) -> String { "\(formatted(estimate.mean)) ± \(formatted(estimate.std))" }
 // snippet.show
 
@@ -180,18 +183,18 @@ struct RealData {
     let test: EmbeddedImages
     let train: EmbeddedImages
     let trainAgainstTest: ScoreCard
+    let testInception: ScoreEstimate
 
-    init(_ common: CommonOptions, count: Int) throws {
-        classifier = try FeatureClassifier.load(from: common.classifier)
+    init(_ common: CommonOptions, classifier: FeatureClassifier, count: Int) throws {
+        self.classifier = classifier
         let testSet = try loadIDXDataset(directory: common.data, split: .test, limit: count)
         let trainSet = try loadIDXDataset(directory: common.data, split: .train, limit: count)
         testImages = imageTensor(testSet)
         test = try EmbeddedImages("test set", images: testImages, classifier: classifier)
         train = try EmbeddedImages("training images", images: imageTensor(trainSet), classifier: classifier)
         trainAgainstTest = try scoreCard(train, against: test, settings: common.metricSettings)
+        testInception = try inceptionScore(probabilities: test.probabilities!, splits: common.metricSettings.inceptionSplits)
     }
-
-    var testInception: ScoreEstimate { trainAgainstTest.inception! }
 
     /// The lines of a score card, each beside what real data gets.
     func report(_ card: ScoreCard, samples: Int) -> String {
@@ -244,12 +247,12 @@ struct Score: ParsableCommand {
         orExit {
             try common.prepare()
             let count = sampling.count(quick: common.quick)
-            let real = try RealData(common, count: count)
-            // snippet.score
-            let candidate = try embed(input, real: real, count: count)
-            let against = try reference.map { try embed($0, real: real, count: count) } ?? real.test
-            let card = try scoreCard(candidate, against: against, settings: common.metricSettings)
-            // snippet.end
+            let classifier = try FeatureClassifier.load(from: common.classifier)
+            // Inputs first, so that a bad path fails before the long part.
+            let candidate = try embed(input, classifier: classifier, count: count)
+            let referenceSet = try reference.map { try embed($0, classifier: classifier, count: count) }
+            let real = try RealData(common, classifier: classifier, count: count)
+            let card = try scoreCard(candidate, against: referenceSet ?? real.test, settings: common.metricSettings)
             if let saveStats {
                 try candidate.statistics.writeNPZ(to: saveStats)
                 print("statistics (μ, Σ of \(candidate.statistics.dimension) features) written to \(saveStats)")
@@ -260,7 +263,7 @@ struct Score: ParsableCommand {
     }
 
     /// Whatever `path` names, as the metrics see it.
-    func embed(_ path: String, real: RealData, count: Int) throws -> EmbeddedImages {
+    func embed(_ path: String, classifier: FeatureClassifier, count: Int) throws -> EmbeddedImages {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw EvaluationError("\(path) does not exist", fix: "pass a checkpoint, a PNG folder, an IDX file or an .npz file")
@@ -280,7 +283,7 @@ struct Score: ParsableCommand {
         if images.shape[0] < count {
             print("note: \(path) holds \(images.shape[0]) images, fewer than --samples \(count); scores on fewer samples are biased (see the book)")
         }
-        return try EmbeddedImages(name, images: images, classifier: real.classifier)
+        return try EmbeddedImages(name, images: images, classifier: classifier)
     }
 }
 
@@ -319,7 +322,7 @@ struct Sanity: ParsableCommand {
             // 26 score cards: skip precision/recall (not plotted) and take fewer KID subsets.
             settings.precisionRecall = false
             settings.kidSubsets = min(settings.kidSubsets, 25)
-            let real = try RealData(common, count: count)
+            let real = try RealData(common, classifier: FeatureClassifier.load(from: common.classifier), count: count)
             let trousers = imageTensor(try loadIDXDataset(directory: common.data, split: .train, limit: 2_000)
                 .keeping(label: 1))
             // snippet.sanity
@@ -409,7 +412,7 @@ struct Leaderboard: ParsableCommand {
                                       fix: "train a chapter and copy its checkpoints/<chapter>/generator.safetensors there (Tools/make-figures.sh does)")
             }
             let count = sampling.count(quick: common.quick)
-            let real = try RealData(common, count: count)
+            let real = try RealData(common, classifier: FeatureClassifier.load(from: common.classifier), count: count)
             var entries: [(generator: CheckpointGenerator, card: ScoreCard, samples: Tensor)] = []
             for path in paths {
                 // snippet.leaderboard
@@ -440,12 +443,12 @@ struct Leaderboard: ParsableCommand {
     func markdownTable(_ rows: [(name: String, card: ScoreCard)], real: RealData, count: Int) -> String {
         func row(_ name: String, _ card: ScoreCard, inception: ScoreEstimate) -> String {
             let kid = card.kid!, pr = card.precisionRecall!
-            return "| \(name) | \(String(format: "%.2f", card.fd)) | \(String(format: "%.2f ± %.2f", kid.mean * 1000, kid.std * 1000))"
+            return "| \(name) | \(String(format: "%.2f", card.fd)) | \(String(format: "%.2f ± %.2f", kid.mean, kid.std))"
                 + " | \(String(format: "%.2f ± %.2f", inception.mean, inception.std))"
                 + " | \(String(format: "%.3f", pr.precision)) | \(String(format: "%.3f", pr.recall)) |"
         }
         let header = [
-            "| model | FD ↓ | KID ×1000 ↓ | IS ↑ | precision ↑ | recall ↑ |",
+            "| model | FD ↓ | KID ↓ | IS ↑ | precision ↑ | recall ↑ |",
             "|---|---:|---:|---:|---:|---:|",
         ]
         let models = rows.sorted { $0.card.fd < $1.card.fd }.map { row("`\($0.name)`", $0.card, inception: $0.card.inception!) }
