@@ -19,7 +19,7 @@ import Workbook
 
 // snippet.hide
 enum Defaults: ChapterDefaults {
-    static let epochs = 10
+    static let epochs = 5
     static let batchSize = 64
     static let learningRate: Float = 5e-5
     static let latentDimension = 100
