@@ -44,6 +44,7 @@ public func globalNorm(_ gradients: [Tensor]) -> Float {
     }.squareRoot()
 }
 
+// snippet.instance-noise
 /// Instance noise (§11.3): N(0, σ²) added to everything the discriminator sees, with σ
 /// annealed linearly from `initial` to 0 over the run, so that early on the real and
 /// generated distributions overlap and D cannot separate them perfectly.
@@ -65,3 +66,4 @@ public struct InstanceNoise {
         return std > 0 ? x + Tensor.randomNormal(x.shape, std: std, using: &random) : x
     }
 }
+// snippet.end

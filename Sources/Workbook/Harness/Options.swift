@@ -95,6 +95,22 @@ public struct RunSettings: Sendable {
     public var threads: Int
     public var quick: Bool
 
+    public init(epochs: Int, steps: Int? = nil, batchSize: Int, learningRate: Float, latentDimension: Int,
+                seed: UInt64 = 0, outputFolder: String = "figures", checkpointFolder: String = "checkpoints",
+                resume: Bool = false, threads: Int = 2, quick: Bool = false) {
+        self.epochs = epochs
+        self.steps = steps
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.latentDimension = latentDimension
+        self.seed = seed
+        self.outputFolder = outputFolder
+        self.checkpointFolder = checkpointFolder
+        self.resume = resume
+        self.threads = threads
+        self.quick = quick
+    }
+
     /// Examples a `--quick` run trains on, and the iterations it takes.
     public static let quickExamples = 512
     public static let quickSteps = 3
