@@ -3,7 +3,7 @@
 
  A generator *collapses* when it covers only some of the data's modes: every sample it
  makes looks real, but whole kinds of real data never appear. On images that is hard to
- count; on a mixture of Gaussians in the plane it is easy. This chapter trains three GANs
+ count; on a mixture of Gaussians in the plane it is easy. This chapter trains three kinds of GAN
  on two such mixtures, a ring of 8 and a 5 × 5 grid of 25 modes, with the same networks
  and the same number of generator updates, and counts:
 
@@ -59,10 +59,10 @@ struct Options: ParsableArguments {
         try requirePositive(threads, "--threads")
     }
 }
-// snippet.show
 
 let options = Options.parseOrExit()
 orExit { try ModeCollapse.prepareOutputFolder(options.out) }
+// snippet.show
 let steps = options.quick ? 40 : options.steps
 let seeds = (0..<(options.quick ? 1 : options.seeds)).map { options.seed &+ UInt64($0) }
 
@@ -111,6 +111,7 @@ do {
                                            concurrently: options.threads) { run in
         print("\(run.distribution) \(run.recipe.method.name) seed \(run.seed): \(run.coverage.modesCovered) modes, "
               + String(format: "%.1f %% high quality, %.1f s", 100 * run.coverage.highQualityFraction, run.seconds))
+        fflush(nil)  // a line per finished run, also when the output goes to a log file
     }
 } catch {
     exitWithError("\(error)")

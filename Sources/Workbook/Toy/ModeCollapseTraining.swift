@@ -218,6 +218,7 @@ extension ModeCollapse {
         -> (_ nextRealBatch: () -> Tensor, _ random: inout SeededGenerator) -> (Float, Float) {
         let optimizerG = recipe.optimizer.make(for: generator.parameters)
         let optimizerD = recipe.optimizer.make(for: critic.parameters)
+        // snippet.toy-iteration
         switch recipe.method {
         case .minimax:
             return { nextRealBatch, random in
@@ -226,14 +227,17 @@ extension ModeCollapse {
                 for _ in 0..<recipe.criticUpdates {
                     let real = nextRealBatch()
                     fake = generator(Tensor.randomNormal([recipe.batchSize, recipe.latentDimension], using: &random))
+                    // D: real → 1, fake → 0; detached fakes, so this step leaves G alone.
                     dLoss = discriminatorLoss(realLogits: critic(real), fakeLogits: critic(fake.detached()))
                     optimizerD.step(gradients(of: dLoss, wrt: critic.parameters))
                 }
+                // G: make the updated D call the same fakes real (the non-saturating loss).
                 let gLoss = generatorLoss(fakeLogits: critic(fake), .nonSaturating)
                 optimizerG.step(gradients(of: gLoss, wrt: generator.parameters))
                 return (dLoss.item, gLoss.item)
             }
         case .wasserstein(let constraint):
+            // n_critic critic updates (clipped or penalised), then one generator update.
             let wgan = WassersteinGAN(generator: generator, critic: critic, generatorOptimizer: optimizerG,
                                       criticOptimizer: optimizerD, constraint: constraint,
                                       criticUpdates: recipe.criticUpdates, latent: recipe.latentDimension)
@@ -242,6 +246,7 @@ extension ModeCollapse {
                 return (step.wassersteinEstimate, step.generatorLoss)
             }
         }
+        // snippet.end
     }
 
     /// What the judging network says on every cell of `grid`: D's probability of "real"
