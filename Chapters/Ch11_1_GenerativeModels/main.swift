@@ -16,7 +16,9 @@ import Tensor
 import Workbook
 
 // snippet.hide
-struct Options: ParsableArguments {
+struct Options: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "Ch11_1_GenerativeModels", abstract: "Six families of generative models compared on the same 2-D data.")
+
     @Option(help: "The toy distribution: \(ToyDistribution.allCases.map(\.rawValue).joined(separator: ", ")).")
     var dataset: ToyDistribution = .ring
 
@@ -41,7 +43,7 @@ struct Options: ParsableArguments {
     }
 }
 
-let options = Options.parseOrExit()
+let options = Options.parseCommandLine()
 setComputeThreads(options.threads)
 orExit { try prepareOutputFolder(options.out) }
 let wallClock = ContinuousClock.now

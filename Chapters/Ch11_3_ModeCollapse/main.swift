@@ -31,7 +31,9 @@ enum DataChoice: String, ExpressibleByArgument, CaseIterable {
     }
 }
 
-struct Options: ParsableArguments {
+struct Options: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "Ch11_3_ModeCollapse", abstract: "Mode collapse measured: minimax GAN, WGAN and WGAN-GP on rings and grids of Gaussians.")
+
     @Option(help: "Generator iterations per run (the same budget for every method).")
     var steps = 2000
 
@@ -60,7 +62,7 @@ struct Options: ParsableArguments {
     }
 }
 
-let options = Options.parseOrExit()
+let options = Options.parseCommandLine()
 orExit { try ModeCollapse.prepareOutputFolder(options.out) }
 // snippet.show
 let steps = options.quick ? 40 : options.steps
