@@ -97,7 +97,7 @@ public final class TrainingRun {
                       _ body: (_ step: Int, _ random: inout SeededGenerator) -> [Float]) {
         let csv = orExit { try CSVLog(path: "\(settings.outputFolder)/\(name)_log.csv", columns: metrics,
                                       resumingAt: settings.resume ? step : nil) }
-        var progress = ProgressReporter(total: totalSteps)
+        var progress = WorkProgress("step", total: totalSteps - step)
         var trainingTime = Duration.zero
         let firstStep = step
         var lastValues: [Float] = []
@@ -110,7 +110,7 @@ public final class TrainingRun {
 
             if let bad = zip(metrics, values).first(where: { !$0.1.isFinite }) {
                 try? csv.close()
-                progress.message("")
+                progress.interrupt()
                 exitWithError("\(bad.0) became \(bad.1) at step \(step + 1): training stopped; the last good checkpoint is in \(checkpointFolder) — try a lower --lr")
             }
             orExit { try csv.append(step: step, values.map(Double.init)) }
@@ -118,8 +118,9 @@ public final class TrainingRun {
             lastValues = values
 
             let msPerStep = trainingTime.milliseconds / Double(step - firstStep + 1)
-            progress.update(step: step, epoch: step / epochLength, msPerStep: msPerStep,
-                            metrics: Array(zip(metrics, values)).prefix(4).map { ($0.0, $0.1) })
+            let losses = zip(metrics, values).prefix(4).map { "\($0.0) \(String(format: "%.4f", $0.1))" }
+            progress.update(step + 1 - firstStep, note: "epoch \(step / epochLength + 1)  "
+                            + String(format: "%.1f ms/step  ", msPerStep) + losses.joined(separator: "  "))
             step += 1
             if step % epochLength == 0 || step == totalSteps {
                 if let snapshot { takeSnapshot(snapshot) }

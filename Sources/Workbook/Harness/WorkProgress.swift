@@ -1,8 +1,7 @@
 import Foundation
 
-/// Progress of one long stage (embedding 10,000 images, a training epoch, KID subsets): a
-/// live bar with ETA on a terminal, a line per tenth otherwise (logs and pipes), in the
-/// training harness's style.
+/// Progress of one long stage (a training run, embedding 10,000 images, KID subsets): a
+/// live bar with ETA on a terminal, a line per tenth otherwise (logs and pipes).
 public struct WorkProgress {
     public let label: String
     public let total: Int
@@ -37,6 +36,11 @@ public struct WorkProgress {
             print("[\(Int(fraction * 100))%] \(status)")
         }
         fflush(nil)
+    }
+
+    /// Ends a live bar's line, so that a message printed next starts on a line of its own.
+    public func interrupt() {
+        if isTerminal { print("") }
     }
 
     private static func clock(_ seconds: Double) -> String {

@@ -113,19 +113,17 @@ public struct ToyComparison {
     /// A non-finite objective stops the program with a message naming the family and step.
     public func run(_ family: String, _ model: some ToyGenerativeModel, density: DensityEstimate? = nil) -> FamilyResult {
         var random = generator("\(family) training")
-        var progress = ProgressReporter(total: steps)
+        var progress = WorkProgress("\(family) step", total: steps)
         var objectives: [Float] = []
         let trainingStart = ContinuousClock.now
         for step in 0..<steps {
             let objective = model.trainingStep(on: data.minibatch(size: batchSize, using: &random), using: &random)
             guard objective.isFinite else {
-                progress.message("")
+                progress.interrupt()
                 exitWithError("\(family): the training objective became \(objective) at step \(step + 1); try another --seed")
             }
             objectives.append(objective)
-            let elapsed = (ContinuousClock.now - trainingStart).milliseconds
-            progress.update(step: step, epoch: (step + 1) * batchSize / data.training.shape[0],
-                            msPerStep: elapsed / Double(step + 1), metrics: [("\(family) objective", objective)])
+            progress.update(step + 1, note: "objective \(String(format: "%.4f", objective))")
         }
         let trainingSeconds = (ContinuousClock.now - trainingStart).milliseconds / 1000
 
