@@ -95,6 +95,7 @@ for c in selected {
         oursTimes.append(a)
         peerTimes.append(b)
         print("  \(c.name) repetition \(r): ours \(String(format: "%.2f", a)) ms/step, PyTorch \(String(format: "%.2f", b)) ms/step")
+        fflush(nil)  // show progress live even when piped
     }
     let ratio = median(oursTimes) / median(peerTimes)
     allMet = allMet && ratio <= c.target
