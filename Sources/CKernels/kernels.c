@@ -37,3 +37,11 @@ void gans_sgd_update(float *restrict p, const float *restrict g, float *restrict
         p[i] -= lr * vi;
     }
 }
+
+MULTIVERSION
+void gans_clip(float *restrict p, long n, float c) {
+    for (long i = 0; i < n; i++) {
+        float x = p[i] > c ? c : p[i];
+        p[i] = x < -c ? -c : x;
+    }
+}

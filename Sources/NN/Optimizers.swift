@@ -134,8 +134,6 @@ extension Double {
 /// acts on the stored parameters themselves (the original chapter clipped a copy).
 public func clipValues(of tensors: [Tensor], to c: Float) {
     for t in tensors {
-        t.withUnsafeMutableBufferPointer { b in
-            for i in b.indices { b[i] = Swift.min(Swift.max(b[i], -c), c) }
-        }
+        t.withUnsafeMutableBufferPointer { gans_clip($0.baseAddress!, $0.count, c) }
     }
 }

@@ -14,4 +14,7 @@ void gans_rmsprop_update(float *p, const float *g, float *v, long n, float lr, f
 /// SGD with momentum: v ← μ·v + g; p ← p − lr·v.
 void gans_sgd_update(float *p, const float *g, float *v, long n, float lr, float momentum);
 
+/// Clamps every value to [−c, c] in place (WGAN's weight clipping).
+void gans_clip(float *p, long n, float c);
+
 #endif

@@ -81,7 +81,7 @@ public struct CheckpointGenerator {
         var batches: [Tensor] = []
         for start in stride(from: 0, to: count, by: batchSize) {
             let size = min(batchSize, count - start)
-            let noise = Tensor.randomNormal([size, latentDimension], using: &random)
+            let noise = chapter.noise([size, latentDimension], using: &random)
             let labels = (start..<(start + size)).map { $0 % ChapterGenerator.classes }
             batches.append(evaluating { chapter.generate(network, noise: noise, labels: labels) })
             progress(start + size)
@@ -89,4 +89,14 @@ public struct CheckpointGenerator {
         return try classifierInput(Tensor.concatenate(batches), from: path)
     }
     // snippet.end
+}
+
+extension ChapterGenerator {
+    /// The noise the chapter trained its generator on: the relativistic GAN follows the
+    /// original chapter in drawing z from U[−1, 1], the others from N(0, I).
+    func noise(_ shape: [Int], using random: inout SeededGenerator) -> Tensor {
+        self == .relativistic
+            ? Tensor.randomUniform(shape, in: -1..<1, using: &random)
+            : Tensor.randomNormal(shape, using: &random)
+    }
 }

@@ -46,18 +46,19 @@ public final class WassersteinGAN {
     /// `nextRealBatch`, then one generator update.
     public func trainStep(nextRealBatch: () -> Tensor, using random: inout SeededGenerator) -> WassersteinStep {
         var estimate: Float = 0, penaltySum: Float = 0, normSum: Float = 0
-        var real = Tensor(0)
+        var last = (real: Tensor(0), fake: Tensor(0))
         for _ in 0..<criticUpdates {
-            real = nextRealBatch()
-            let (w, penalty, norm) = criticStep(real: real, using: &random)
+            let real = nextRealBatch()
+            let (w, penalty, norm, fake) = criticStep(real: real, using: &random)
             estimate += w
             penaltySum += penalty
             normSum += norm ?? 0
+            last = (real, fake)
         }
-        let batchSize = real.shape[0]
+        let batchSize = last.real.shape[0]
         if case .weightClipping = constraint {
             // Measured once per iteration, for comparison with the penalty's target of 1.
-            normSum = Float(criticUpdates) * interpolateGradientNorm(real: real, using: &random)
+            normSum = Float(criticUpdates) * interpolateGradientNorm(real: last.real, fake: last.fake, using: &random)
         }
         // snippet.generator-step
         let z = Tensor.randomNormal([batchSize, latent], using: &random)
@@ -69,9 +70,9 @@ public final class WassersteinGAN {
                                penalty: penaltySum / n, gradientNorm: normSum / n)
     }
 
-    /// One critic update; returns the Wasserstein estimate, the penalty and, under the
-    /// penalty, the mean ‖∇C(x̂)‖.
-    func criticStep(real: Tensor, using random: inout SeededGenerator) -> (Float, Float, Float?) {
+    /// One critic update; returns the Wasserstein estimate, the penalty, under the penalty
+    /// the mean ‖∇C(x̂)‖, and the generated batch it used.
+    func criticStep(real: Tensor, using random: inout SeededGenerator) -> (Float, Float, Float?, Tensor) {
         // snippet.critic-step
         let z = Tensor.randomNormal([real.shape[0], latent], using: &random)
         let fake = withoutGradients { generator(z) }  // the critic's step does not move G
@@ -88,13 +89,14 @@ public final class WassersteinGAN {
             clipValues(of: critic.parameters, to: c)  // in place: the stored weights change
         }
         // snippet.end
-        return (estimate, penaltyValue, slope)
+        return (estimate, penaltyValue, slope, fake)
     }
 
-    /// ‖∇ₓ̂ C(x̂)‖ at interpolates, measured without a penalty, to compare the two constraints.
-    func interpolateGradientNorm(real: Tensor, using random: inout SeededGenerator) -> Float {
-        let fake = withoutGradients { generator(Tensor.randomNormal([real.shape[0], latent], using: &random)) }
-        let points = interpolates(real: real, fake: fake, using: &random)
+    /// ‖∇ₓ̂ C(x̂)‖ at interpolates, measured without a penalty to compare the two
+    /// constraints; on 16 samples of the last critic update's batches, to stay cheap.
+    func interpolateGradientNorm(real: Tensor, fake: Tensor, using random: inout SeededGenerator) -> Float {
+        let n = min(16, real.shape[0])
+        let points = interpolates(real: real.slice(0..<n), fake: fake.slice(0..<n), using: &random)
         let norms = criticGradientNorms(critic: { self.critic($0) }, at: points, createGraph: false)
         return norms.mean().item
     }
