@@ -29,11 +29,10 @@ run Ch11_1_GenerativeModels
 run --keep ch11_2_minimax Ch11_2_Minimax
 run Ch11_2_Minimax --loss saturating --out figures/saturating --checkpoint-dir checkpoints/saturating
 run --keep ch11_2_wgan Ch11_2_WGAN
-run --keep ch11_2_rgan Ch11_2_RGAN
+run --keep ch11_2_rgan Ch11_2_RGAN --epochs 3
 run --keep ch11_3_wgangp Ch11_3_WGANGP --compare
 run Ch11_3_ModeCollapse
-run --keep ch11_4_dcgan Ch11_4_DCGAN
-run Ch11_4_DCGAN --compare-mlp --steps 600 --checkpoint-dir checkpoints/compare
+run --keep ch11_4_dcgan Ch11_4_DCGAN --compare-mlp --epochs 1
 run --keep ch11_4_cgan Ch11_4_CGAN
 run Ch11_5_Metrics sanity
 run Ch11_5_Metrics leaderboard   # scores the generators kept in models/ above
