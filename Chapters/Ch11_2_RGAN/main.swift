@@ -29,7 +29,9 @@ enum Defaults: ChapterDefaults {
     static let latentDimension = 128
 }
 
-struct Options: ParsableArguments {
+struct Options: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "Ch11_2_RGAN", abstract: "Relativistic average least-squares GAN with DCGAN networks.")
+
     @OptionGroup var training: TrainingOptions<Defaults>
     @OptionGroup var source: ImageSourceOptions
 
@@ -38,7 +40,7 @@ struct Options: ParsableArguments {
 }
 // snippet.show
 
-let options = Options.parseOrExit()
+let options = Options.parseCommandLine()
 let run = TrainingRun(name: "ch11_2_rgan", title: "Ch11.2 relativistic GAN (\(options.loss.rawValue))",
                       settings: options.training.settings)
 let images = run.loadImages(from: options.source)

@@ -24,7 +24,9 @@ enum Defaults: ChapterDefaults {
     static let latentDimension = 100
 }
 
-struct Options: ParsableArguments {
+struct Options: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "Ch11_4_CGAN", abstract: "Conditional DCGAN: one row of samples per class.")
+
     @OptionGroup var training: TrainingOptions<Defaults>
     @OptionGroup var data: DataOptions
 
@@ -36,7 +38,7 @@ struct Options: ParsableArguments {
 }
 // snippet.show
 
-let options = Options.parseOrExit()
+let options = Options.parseCommandLine()
 let run = TrainingRun(name: "ch11_4_cgan", title: "Ch11.4 conditional GAN", settings: options.training.settings)
 let images = run.loadImages(from: options.data.data)
 // snippet.hide

@@ -24,7 +24,9 @@ enum Defaults: ChapterDefaults {
     static let latentDimension = 100
 }
 
-struct Options: ParsableArguments {
+struct Options: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "Ch11_4_DCGAN", abstract: "Deep convolutional GAN on Fashion-MNIST, or your own images with --images.")
+
     @OptionGroup var training: TrainingOptions<Defaults>
     @OptionGroup var source: ImageSourceOptions
 
@@ -33,7 +35,7 @@ struct Options: ParsableArguments {
 }
 // snippet.show
 
-let options = Options.parseOrExit()
+let options = Options.parseCommandLine()
 let run = TrainingRun(name: "ch11_4_dcgan", title: "Ch11.4 DCGAN", settings: options.training.settings)
 let images = run.loadImages(from: options.source)
 let latent = run.settings.latentDimension
