@@ -29,14 +29,9 @@ func gemm(_ a: Tensor, _ transposeA: Bool, _ b: Tensor, _ transposeB: Bool, into
         if !accumulate { out.storage.pointer.update(repeating: 0, count: m * n) }
         return
     }
-    // Waking OpenBLAS's threads costs more than a small product takes: run those on one.
-    let threads = openblas_get_num_threads()
-    let small = m * n * k < 1 << 20
-    if small && threads > 1 { openblas_set_num_threads(1) }
     cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), 1, a.storage.pointer, Int32(a.shape[1]),
                 b.storage.pointer, Int32(b.shape[1]), accumulate ? 1 : 0, out.storage.pointer, Int32(n))
-    if small && threads > 1 { openblas_set_num_threads(threads) }
 }
 
 /// x·wᵀ + b for x [n, in], w [out, in] (PyTorch's layout), b [out]: one GEMM that
