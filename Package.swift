@@ -34,8 +34,8 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CGD", path: "Sources/CGD"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fast),
         .target(name: "CKernels", cSettings: cFast),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CKernels"], swiftSettings: fast),
         .target(name: "NN", dependencies: ["Tensor", "CZlib", "CKernels"], swiftSettings: fast),
         .target(
             name: "Workbook",

@@ -1,5 +1,12 @@
+import Foundation
 import Testing
 @testable import Tensor
+
+private extension UInt32 {
+    /// Float bit patterns mapped to integers that are ordered like the floats, so that
+    /// the difference of two is their distance in ulps.
+    var ulpOrder: Int64 { self & 0x8000_0000 == 0 ? Int64(self) : -Int64(self & 0x7fff_ffff) }
+}
 
 @Suite("Tensor values and the autodiff engine")
 struct TensorTests {
@@ -31,6 +38,31 @@ struct TensorTests {
         let big = Tensor(shape: [1, 3], values: [1000, 1001, 1002])
         #expect(big.logSoftmax().values.allSatisfy { $0.isFinite })
         #expect(abs(big.softmax().sum().item - 1) < 1e-6)
+    }
+
+    /// The vectorised tanh against the correctly rounded value (via Double) at every 97th
+    /// float in [−12, 12], both signs: within 1 ulp. The special values keep their meaning.
+    @Test func tanhIsWithinOneULP() {
+        var inputs: [Float] = []
+        var bits: UInt32 = 0
+        while Float(bitPattern: bits) <= 12 {
+            inputs += [Float(bitPattern: bits), -Float(bitPattern: bits)]
+            bits += 97 * 101
+        }
+        let outputs = Tensor(shape: [inputs.count], values: inputs).tanh().values
+        var worst = 0
+        for (x, y) in zip(inputs, outputs) {
+            let exact = Float(Foundation.tanh(Double(x)))
+            worst = max(worst, abs(Int(y.bitPattern.ulpOrder) - Int(exact.bitPattern.ulpOrder)))
+        }
+        #expect(inputs.count > 200_000)
+        #expect(worst <= 1)
+        let special = Tensor(shape: [7], values: [.nan, .infinity, -.infinity, -0.0, 30, -30, 0.3]).tanh().values
+        #expect(special[0].isNaN)
+        #expect(Array(special[1...2]) == [1, -1])
+        #expect(special[3] == 0 && special[3].sign == .minus)
+        #expect(Array(special[4...5]) == [1, -1])
+        #expect(abs(special[6] - 0.29131261) < 1e-7)
     }
 
     @Test func seededRandomNumbersRepeat() {

@@ -1,6 +1,7 @@
-// Elementwise optimiser updates, one pass over each buffer. In C because Swift's
-// Float.squareRoot() compiles to a scalar sqrtss on x86, which keeps these loops from
-// vectorising; here the compiler emits packed square roots (AVX2 where the CPU has it).
+// Elementwise kernels, one pass over each buffer: the optimiser updates and tanh. In C
+// because Swift's Float.squareRoot() compiles to a scalar sqrtss on x86 and libm's tanhf is
+// a scalar call, either of which keeps a loop from vectorising; here the compiler emits
+// packed instructions (AVX2 where the CPU has it).
 #ifndef GANS_KERNELS_H
 #define GANS_KERNELS_H
 
@@ -16,5 +17,8 @@ void gans_sgd_update(float *p, const float *g, float *v, long n, float lr, float
 
 /// Clamps every value to [−c, c] in place (WGAN's weight clipping).
 void gans_clip(float *p, long n, float c);
+
+/// y = tanh(x), vectorised; within 1 ulp of the correctly rounded value.
+void gans_tanh(const float *x, float *y, long n);
 
 #endif
