@@ -108,11 +108,19 @@ struct EvaluationTests {
         var truncated: [UInt8] = []
         for value in [0x0803, 10, 28, 28] { truncated += withUnsafeBytes(of: UInt32(value).bigEndian, Array.init) }
         try Data(truncated + [1, 2, 3]).write(to: URL(fileURLWithPath: folder + "/truncated"))
+        // The size is the evaluation's complaint; a wrong magic number or a short file is the
+        // data loader's (the same reader as the training data's).
+        let sizeError = try #require(throws: EvaluationError.self) { try loadIDXImages(folder + "/wrong-size") }
+        #expect(sizeError.description.contains("32 × 32"))
         for name in ["wrong-size", "labels", "truncated"] {
-            let error = try #require(throws: EvaluationError.self) { try loadIDXImages(folder + "/" + name) }
-            #expect(error.description.contains(folder + "/" + name))
-            #expect(!error.description.contains("\n"))
+            let error = try #require(throws: (any Error).self) { try loadIDXImages(folder + "/" + name) }
+            #expect(String(describing: error).contains(folder + "/" + name))
+            #expect(!String(describing: error).contains("\n"))
         }
+        let labelsError = try #require(throws: WorkbookFileError.self) { try loadIDXImages(folder + "/labels") }
+        #expect(labelsError.problem.contains("not an IDX image file"))
+        let truncatedError = try #require(throws: WorkbookFileError.self) { try loadIDXImages(folder + "/truncated") }
+        #expect(truncatedError.problem.contains("truncated"))
     }
 
     @Test func pngFoldersMustHoldOnlyDecodableImages() throws {

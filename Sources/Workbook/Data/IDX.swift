@@ -22,7 +22,7 @@ public enum DataSplit: String, Sendable, CaseIterable {
 
 private let missingDataFix = "install Debian's dataset-fashion-mnist or pass --data DIR"
 private let damagedDataFix = "replace the file with an intact copy, or pass --data DIR"
-private let imagesMagic: UInt32 = 0x0000_0803  // unsigned bytes, 3 dimensions (N, rows, cols)
+let imagesMagic: UInt32 = 0x0000_0803  // unsigned bytes, 3 dimensions (N, rows, cols)
 private let labelsMagic: UInt32 = 0x0000_0801  // unsigned bytes, 1 dimension (N)
 
 /// Loads one split of an MNIST-format data set from a folder holding
@@ -53,14 +53,7 @@ public func loadIDXDataset(
     let count = imageFile.dimensions[0]
     let height = imageFile.dimensions[1]
     let width = imageFile.dimensions[2]
-    let pixels = [Float](unsafeUninitializedCapacity: imageFile.payload.count) { buffer, initialized in
-        imageFile.payload.withUnsafeBufferPointer { bytes in
-            pixelValues.withUnsafeBufferPointer { table in
-                for index in bytes.indices { buffer[index] = table[Int(bytes[index])] }
-            }
-        }
-        initialized = imageFile.payload.count
-    }
+    let pixels = imageFile.pixels
     let labels = labelFile.payload.map(Int.init)
     let highestLabel = labels.max() ?? 0
     let isFashion = directory.lowercased().contains("fashion") && highestLabel < fashionMNISTClassNames.count
@@ -84,7 +77,7 @@ private func findIDXFile(in directory: String, split: DataSplit, kind: String, d
 }
 
 /// The parsed header of an IDX file and its (possibly limited) payload bytes.
-private struct IDXFile {
+struct IDXFile {
     /// The dimensions as used: the first one is reduced to the limit.
     let dimensions: [Int]
     /// The item count the header declares, before any limit.
@@ -98,18 +91,18 @@ private struct IDXFile {
         }
         let dimensionCount = Int(expectedMagic & 0xFF)
         let headerLength = 4 + 4 * dimensionCount
-        guard bytes.count >= headerLength else {
-            throw WorkbookFileError(
-                path: path, problem: "truncated IDX file (\(bytes.count) bytes, the header alone is \(headerLength))",
-                fix: damagedDataFix)
-        }
-        let magic = bigEndianUInt32(at: 0)
-        guard magic == expectedMagic else {
+        // The magic number first: a label file passed for images is the wrong file, not a short one.
+        if bytes.count >= 4, case let magic = bigEndianUInt32(at: 0), magic != expectedMagic {
             let hex = { (value: UInt32) in "0x" + String(format: "%08X", value) }
             throw WorkbookFileError(
                 path: path,
                 problem: "not an IDX \(dimensionCount == 3 ? "image" : "label") file (magic \(hex(magic)), expected \(hex(expectedMagic)))",
                 fix: "pass --data DIR with MNIST-format IDX files")
+        }
+        guard bytes.count >= headerLength else {
+            throw WorkbookFileError(
+                path: path, problem: "truncated IDX file (\(bytes.count) bytes, the header alone is \(headerLength))",
+                fix: damagedDataFix)
         }
         var dimensions = (0..<dimensionCount).map { Int(bigEndianUInt32(at: 4 + 4 * $0)) }
         declaredCount = dimensions[0]
@@ -123,5 +116,19 @@ private struct IDXFile {
         dimensions[0] = min(dimensions[0], max(0, limit ?? .max))
         self.dimensions = dimensions
         payload = bytes[headerLength..<headerLength + dimensions.reduce(1, *)]
+    }
+}
+
+extension IDXFile {
+    /// The payload's bytes as pixel values in [−1, 1].
+    var pixels: [Float] {
+        [Float](unsafeUninitializedCapacity: payload.count) { buffer, initialized in
+            payload.withUnsafeBufferPointer { bytes in
+                pixelValues.withUnsafeBufferPointer { table in
+                    for index in bytes.indices { buffer[index] = table[Int(bytes[index])] }
+                }
+            }
+            initialized = payload.count
+        }
     }
 }

@@ -23,25 +23,16 @@ public func classifierInput(_ images: Tensor, from source: String) throws -> Ten
 /// The first `limit` images of a single IDX image file (`*-idx3-ubyte`, gzipped or not),
 /// e.g. samples a reader exported in MNIST's format.
 public func loadIDXImages(_ path: String, limit: Int? = nil) throws -> Tensor {
-    let bytes = try readFileBytes(path)
-    func bigEndian(at offset: Int) -> Int { bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) } }
-    guard bytes.count >= 16, bigEndian(at: 0) == 0x0803 else {
-        throw EvaluationError("\(path) is not an IDX image file (it needs the magic number 0x00000803 and three sizes)",
-                              fix: "pass a file like t10k-images-idx3-ubyte(.gz)")
-    }
-    let (declared, height, width) = (bigEndian(at: 4), bigEndian(at: 8), bigEndian(at: 12))
+    let file = try IDXFile(path: path, magic: imagesMagic, limit: limit)
+    let (count, height, width) = (file.dimensions[0], file.dimensions[1], file.dimensions[2])
     guard height == 28, width == 28 else {
         throw EvaluationError("\(path) holds \(height) × \(width) images, the classifier judges 28 × 28",
                               fix: "export 28 × 28 images")
     }
-    let count = min(declared, limit ?? .max)
-    guard count > 0, bytes.count - 16 >= count * 784 else {
-        throw EvaluationError("\(path) declares \(declared) images but holds \((bytes.count - 16) / 784)",
-                              fix: "the file is empty or truncated; export it again")
+    guard count > 0 else {
+        throw EvaluationError("\(path) holds no images", fix: "export some samples into it")
     }
-    let table = pixelValues  // the data loader's byte → [−1, 1] table
-    let pixels = bytes[16..<(16 + count * 784)].map { table[Int($0)] }
-    return Tensor(shape: [count] + FeatureClassifier.imageShape, values: pixels)
+    return Tensor(shape: [count] + FeatureClassifier.imageShape, values: file.pixels)
 }
 
 /// Every PNG/JPEG in `folder`, centre-cropped, resized to 28 × 28 and turned grey. A file
