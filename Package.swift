@@ -46,7 +46,7 @@ let package = Package(
             swiftSettings: fast),
         .executableTarget(
             name: "Bench", dependencies: ["Workbook", "NN", "Tensor"], path: "Tools/Bench",
-            swiftSettings: fast),
+            exclude: ["peer"], swiftSettings: fast),
         .target(name: "Book", path: "Sources/Book"),
         .executableTarget(name: "BookTool", dependencies: ["Book"], path: "Tools/BookTool"),
         .testTarget(name: "BookTests", dependencies: ["Book"]),
