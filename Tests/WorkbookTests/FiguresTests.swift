@@ -1,5 +1,6 @@
 import CGD
 import Foundation
+import NN
 import Testing
 @testable import Workbook
 
@@ -115,9 +116,9 @@ struct FiguresTests {
         do {
             try lossPlot([1, 2, 3]).write(to: path)
             Issue.record("writing under a regular file should fail")
-        } catch let error as FigureError {
+        } catch let error as WorkbookFileError {
             #expect(error.description.contains(path))
-            #expect(error.description.contains("fix:"))
+            #expect(error.description.contains(writableFolderFix))
             #expect(!error.description.contains("\n"))
         }
     }

@@ -1,4 +1,5 @@
 import CGD
+import NN
 
 /// An animated GIF of figures shown one after another, e.g. the same sample grid after
 /// each epoch. Frames of different sizes are centred on a white canvas of the largest size.
@@ -44,6 +45,6 @@ public struct AnimatedGIF {
 
     /// Writes the GIF atomically, creating missing folders.
     public func write(to path: String) throws {
-        try writeAtomically(gifData(), to: path)
+        try atomicWrite(gifData(), to: path)
     }
 }

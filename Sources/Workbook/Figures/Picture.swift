@@ -1,22 +1,15 @@
 import CGD
 import Foundation
+import NN
 
 /// Why a figure could not be drawn or written. The description is one line that names the
 /// problem and how to fix it.
 public enum FigureError: Error, CustomStringConvertible, Equatable {
-    case cannotCreateFolder(folder: String, path: String)
-    case cannotWrite(path: String, reason: String)
     case missingFont(path: String)
     case invalidInput(String)
 
     public var description: String {
         switch self {
-        case let .cannotCreateFolder(folder, path):
-            "cannot write figure \(path): folder \(folder) cannot be created "
-                + "(fix: pass an output folder you can write to, e.g. --out figures)"
-        case let .cannotWrite(path, reason):
-            "cannot write figure \(path): \(reason) "
-                + "(fix: check that the folder exists and is writable, or pass another --out)"
         case let .missingFont(path):
             "cannot draw figure text: font \(path) not found (fix: apt-get install fonts-dejavu-core)"
         case let .invalidInput(message):
@@ -80,7 +73,7 @@ public final class Picture: Figure {
     }
 
     public func write(to path: String) throws {
-        try writeAtomically(pngData(), to: path)
+        try atomicWrite(pngData(), to: path)
     }
 
     /// Copies `other` into this picture with its top-left corner at (x, y).
@@ -95,24 +88,3 @@ public final class Picture: Figure {
     }
 }
 
-/// Writes `bytes` to "<path>.tmp-<pid>" and renames it over `path`, so readers never see a
-/// half-written figure. Missing folders are created first.
-func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    do {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    } catch {
-        throw FigureError.cannotCreateFolder(folder: folder, path: path)
-    }
-    let temporary = "\(path).tmp-\(getpid())"
-    do {
-        try Data(bytes).write(to: URL(fileURLWithPath: temporary))
-    } catch {
-        throw FigureError.cannotWrite(path: path, reason: "folder \(folder) is not writable")
-    }
-    guard rename(temporary, path) == 0 else {
-        let reason = String(cString: strerror(errno))
-        unlink(temporary)
-        throw FigureError.cannotWrite(path: path, reason: reason)
-    }
-}

@@ -9,7 +9,6 @@ public enum MetricsError: Error, Equatable, CustomStringConvertible {
     case invalidArgument(String)
     case eigenDecompositionFailed(info: Int32)
     case fileUnreadable(path: String, reason: String)
-    case fileUnwritable(path: String, reason: String)
     case notAZip(path: String)
     case corruptArchive(path: String, reason: String)
     case missingEntry(path: String, name: String)
@@ -36,8 +35,6 @@ public enum MetricsError: Error, Equatable, CustomStringConvertible {
             return "LAPACK dsyev failed (info \(info)); the covariance matrix is probably not finite"
         case let .fileUnreadable(path, reason):
             return "cannot read \(path): \(reason); check the path and permissions"
-        case let .fileUnwritable(path, reason):
-            return "cannot write \(path): \(reason); check that the folder exists and is writable"
         case let .notAZip(path):
             return "\(path) is not an .npz (zip) file; pass statistics saved by this workbook or by pytorch-fid --save-stats"
         case let .corruptArchive(path, reason):

@@ -1,26 +1,17 @@
 import Foundation
+import NN
 
 /// `.npz` statistics files in pytorch-fid's layout: a zip holding `mu.npy` (float64, [d])
 /// and `sigma.npy` (float64, [d, d]). A PyTorch user can load ours with `np.load`, and
 /// we read theirs, including `pytorch-fid --save-stats` output (np.savez_compressed).
 extension GaussianStats {
-    /// Writes the statistics atomically: to `<path>.tmp-<pid>`, then renamed over `path`,
-    /// so an interrupted run never leaves a half-written file behind.
+    /// Writes the statistics atomically, so an interrupted run never leaves a half-written file.
     public func writeNPZ(to path: String) throws {
         let d = dimension
-        let archive = storedZipArchive([
+        try atomicWrite(storedZipArchive([
             ("mu.npy", encodeNPY(mu, shape: [d])),
             ("sigma.npy", encodeNPY(sigma, shape: [d, d])),
-        ])
-        let temporaryPath = "\(path).tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        guard FileManager.default.createFile(atPath: temporaryPath, contents: Data(archive)) else {
-            throw MetricsError.fileUnwritable(path: path, reason: "cannot create \(temporaryPath)")
-        }
-        guard rename(temporaryPath, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporaryPath)
-            throw MetricsError.fileUnwritable(path: path, reason: reason)
-        }
+        ]), to: path)
     }
 
     /// Reads `mu` and `sigma` from an `.npz` file; float32 arrays are widened.
