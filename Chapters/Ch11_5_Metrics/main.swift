@@ -62,12 +62,7 @@ struct CommonOptions: ParsableArguments {
     /// Sets the thread count and makes sure the output folder can take files.
     func prepare() throws {
         setComputeThreads(threads)
-        do {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        } catch {
-            throw EvaluationError("cannot create the folder \(out)", fix: "choose a writable folder with --out DIR")
-        }
-        guard access(out, W_OK) == 0 else { throw EvaluationError("\(out) is not writable", fix: "choose a writable folder with --out DIR") }
+        try ensureWritableFolder(out)
     }
 
     func figurePath(_ what: String) -> String { "\(out)/ch11_5_metrics_\(what)" }
@@ -81,7 +76,6 @@ struct SampleOptions: ParsableArguments {
     func count(quick: Bool) -> Int { quick ? 300 : samples }
 
     func validate() throws {
-        try requirePositive(samples, "--samples")
         guard samples >= 20 else { throw ValidationError("--samples must be at least 20 (10 Inception Score splits of 2), got \(samples)") }
         guard samples <= 10_000 else { throw ValidationError("--samples must be at most 10000, the size of the test set, got \(samples)") }
     }
@@ -96,7 +90,7 @@ func formatted(_ estimate: ScoreEstimate) -> String { "\(formatted(estimate.mean
 
 /*:
  ## The feature network
- A metric is only as good as the features it compares. Ours come from a four-layer CNN
+ A metric is only as good as the features it compares. Ours come from a five-layer CNN
  (defined in `Sources/Workbook/Evaluation/FeatureClassifier.swift`): three 3×3
  convolutions, two of them with stride 2, then a 128-unit layer whose ReLU outputs are
  the features, and a last layer to the ten classes whose softmax is p(y|x).
@@ -182,8 +176,6 @@ struct RealData {
     let testImages: Tensor
     let test: EmbeddedImages
     let train: EmbeddedImages
-    let trainAgainstTest: ScoreCard
-    let testInception: ScoreEstimate
 
     init(_ common: CommonOptions, classifier: FeatureClassifier, count: Int) throws {
         self.classifier = classifier
@@ -192,21 +184,31 @@ struct RealData {
         testImages = imageTensor(testSet)
         test = try EmbeddedImages("test set", images: testImages, classifier: classifier)
         train = try EmbeddedImages("training images", images: imageTensor(trainSet), classifier: classifier)
-        trainAgainstTest = try scoreCard(train, against: test, settings: common.metricSettings)
-        testInception = try inceptionScore(probabilities: test.probabilities!, splits: common.metricSettings.inceptionSplits)
     }
 
-    /// The lines of a score card, each beside what real data gets.
-    func report(_ card: ScoreCard, samples: Int) -> String {
-        let real = trainAgainstTest
+    /// What real data gets: the training images scored like a model against `reference`.
+    func yardstick(against reference: EmbeddedImages, settings: MetricSettings) throws -> ScoreCard {
+        try scoreCard(train, against: reference, settings: settings)
+    }
+
+    /// The test set's Inception Score, the real images' IS beside a model's.
+    func testInception(_ settings: MetricSettings) throws -> ScoreEstimate {
+        try inceptionScore(probabilities: test.probabilities!, splits: settings.inceptionSplits)
+    }
+
+    /// The lines of a score card, each beside what real data gets against the same reference.
+    func report(_ card: ScoreCard, against reference: EmbeddedImages, settings: MetricSettings, samples: Int) throws -> String {
+        let real = try yardstick(against: reference, settings: settings)
         var lines = ["FD         \(formatted(card.fd))    (real: \(formatted(real.fd)))"]
         if let kid = card.kid { lines.append("KID        \(formatted(kid))    (real: \(formatted(real.kid!)))") }
-        if let inception = card.inception { lines.append("IS         \(formatted(inception))    (test set: \(formatted(testInception)))") }
+        if let inception = card.inception {
+            lines.append("IS         \(formatted(inception))    (test set: \(formatted(try testInception(settings))))")
+        }
         if let pr = card.precisionRecall {
             lines.append("precision  \(formatted(pr.precision))    (real: \(formatted(real.precisionRecall!.precision)))")
             lines.append("recall     \(formatted(pr.recall))    (real: \(formatted(real.precisionRecall!.recall)))")
         }
-        return "scores on \(samples) samples against the test set; \"real\" is \(samples) training images against it\n"
+        return "scores on \(samples) samples against \(reference.name); \"real\" is \(samples) training images against it\n"
             + lines.map { "  " + $0 }.joined(separator: "\n")
     }
 }
@@ -252,12 +254,13 @@ struct Score: ParsableCommand {
             let candidate = try embed(input, classifier: classifier, count: count)
             let referenceSet = try reference.map { try embed($0, classifier: classifier, count: count) }
             let real = try RealData(common, classifier: classifier, count: count)
-            let card = try scoreCard(candidate, against: referenceSet ?? real.test, settings: common.metricSettings)
+            let reference = referenceSet ?? real.test
+            let card = try scoreCard(candidate, against: reference, settings: common.metricSettings)
             if let saveStats {
                 try candidate.statistics.writeNPZ(to: saveStats)
                 print("statistics (μ, Σ of \(candidate.statistics.dimension) features) written to \(saveStats)")
             }
-            print(real.report(card, samples: count))
+            print(try real.report(card, against: reference, settings: common.metricSettings, samples: count))
             print("summary: chapter=ch11_5_metrics command=score samples=\(count) \(summaryFields(card))")
         }
     }
@@ -428,10 +431,12 @@ struct Leaderboard: ParsableCommand {
             let missing = ChapterGenerator.allCases.filter { chapter in !entries.contains { $0.generator.chapter == chapter } }
             if !missing.isEmpty { print("not in \(models): \(missing.map(\.rawValue).joined(separator: ", "))") }
 
-            let table = markdownTable(entries.map { ($0.generator.chapter.rawValue, $0.card) }, real: real, count: count)
+            let yardstick = try real.yardstick(against: real.test, settings: common.metricSettings)
+            let table = markdownTable(entries.map { ($0.generator.chapter.rawValue, $0.card) }, real: yardstick,
+                                      testInception: try real.testInception(common.metricSettings), count: count)
             try atomicWrite(Array(table.utf8), to: common.figurePath("leaderboard.md"))
             print(table)
-            try leaderboardFigure(entries.map { ($0.generator.chapter.rawValue, $0.card, $0.samples) }, real: real)
+            try leaderboardFigure(entries.map { ($0.generator.chapter.rawValue, $0.card, $0.samples) }, real: yardstick)
                 .write(to: common.figurePath("leaderboard.png"))
             print("figure: \(common.figurePath("leaderboard.png")), table: \(common.figurePath("leaderboard.md"))")
             let best = entries.min { $0.card.fd < $1.card.fd }!
@@ -440,7 +445,8 @@ struct Leaderboard: ParsableCommand {
         }
     }
 
-    func markdownTable(_ rows: [(name: String, card: ScoreCard)], real: RealData, count: Int) -> String {
+    func markdownTable(_ rows: [(name: String, card: ScoreCard)], real: ScoreCard, testInception: ScoreEstimate,
+                       count: Int) -> String {
         func row(_ name: String, _ card: ScoreCard, inception: ScoreEstimate) -> String {
             let kid = card.kid!, pr = card.precisionRecall!
             return "| \(name) | \(String(format: "%.2f", card.fd)) | \(String(format: "%.2f ± %.2f", kid.mean, kid.std))"
@@ -452,17 +458,17 @@ struct Leaderboard: ParsableCommand {
             "|---|---:|---:|---:|---:|---:|",
         ]
         let models = rows.sorted { $0.card.fd < $1.card.fd }.map { row("`\($0.name)`", $0.card, inception: $0.card.inception!) }
-        let reference = row("*real: \(count) training images*", real.trainAgainstTest, inception: real.testInception)
+        let reference = row("*real: \(count) training images*", real, inception: testInception)
         return (header + models + [reference]).joined(separator: "\n")
             + "\n\n\(count) samples per model against the \(count)-image test set; features and class probabilities from"
             + " this workbook's Fashion-MNIST classifier, not Inception. The IS of the real row is the test set's.\n"
     }
 
     /// The FD bar chart next to a sample grid of each model.
-    func leaderboardFigure(_ rows: [(name: String, card: ScoreCard, samples: Tensor)], real: RealData) throws -> FigureGrid {
+    func leaderboardFigure(_ rows: [(name: String, card: ScoreCard, samples: Tensor)], real: ScoreCard) throws -> FigureGrid {
         let ranked = rows.sorted { $0.card.fd < $1.card.fd }
         let bars = ranked.map { BarChart.Bar(label: $0.name, value: $0.card.fd, colorIndex: 0) }
-            + [BarChart.Bar(label: "real (training images)", value: real.trainAgainstTest.fd, colorIndex: 2)]
+            + [BarChart.Bar(label: "real (training images)", value: real.fd, colorIndex: 2)]
         let chart = BarChart(title: "Fréchet distance to the test set", valueTitle: "FD, our classifier's features (lower is better)",
                              bars: bars, width: 1100)
         let grids = try ranked.map { row in

@@ -49,7 +49,7 @@ struct EvaluationTests {
         let names = Set(try readSafetensors(Self.shippedClassifier).entries.keys)
         #expect(names.isSuperset(of: ["0.weight", "0.bias", "1.running_mean", "1.running_var", "3.weight", "10.weight",
                                       "12.weight", "12.bias"]))
-        #expect(names.count == 25, "4 weight/bias pairs and 3 batch norms of 5 tensors")
+        #expect(names.count == 25, "5 weight/bias pairs (3 convolutions, 2 linear layers) and 3 batch norms of 5 tensors")
     }
 
     @Test func featuresAndProbabilitiesHaveOneRowPerImage() throws {
