@@ -45,7 +45,7 @@ struct Options: ParsableCommand {
 
 let options = Options.parseCommandLine()
 setComputeThreads(options.threads)
-orExit { try prepareOutputFolder(options.out) }
+orExit { try ensureWritableFolder(options.out) }
 let wallClock = ContinuousClock.now
 // snippet.show
 

@@ -63,7 +63,7 @@ struct Options: ParsableCommand {
 }
 
 let options = Options.parseCommandLine()
-orExit { try ModeCollapse.prepareOutputFolder(options.out) }
+orExit { try ensureWritableFolder(options.out) }
 // snippet.show
 let steps = options.quick ? 40 : options.steps
 let seeds = (0..<(options.quick ? 1 : options.seeds)).map { options.seed &+ UInt64($0) }

@@ -40,10 +40,6 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     @inline(__always) public mutating func nextUnitFloat() -> Float {
         Float(next() >> 40) * (1.0 / 16_777_216.0)
     }
-
-    /// An independent generator for another purpose (e.g. data order vs. noise), so that
-    /// changing how much one consumes does not shift the other.
-    public mutating func split() -> SeededGenerator { SeededGenerator(seed: next()) }
 }
 
 extension Tensor {

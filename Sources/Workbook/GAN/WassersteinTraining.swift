@@ -56,18 +56,19 @@ public final class WassersteinGAN {
             last = (real, fake)
         }
         let batchSize = last.real.shape[0]
+        let n = Float(criticUpdates)
+        var gradientNorm = normSum / n
         if case .weightClipping = constraint {
             // Measured once per iteration, for comparison with the penalty's target of 1.
-            normSum = Float(criticUpdates) * interpolateGradientNorm(real: last.real, fake: last.fake, using: &random)
+            gradientNorm = interpolateGradientNorm(real: last.real, fake: last.fake, using: &random)
         }
         // snippet.generator-step
         let z = Tensor.randomNormal([batchSize, latent], using: &random)
         let generatorLoss = wassersteinGeneratorLoss(fakeScores: critic(generator(z)))
         generatorOptimizer.step(gradients(of: generatorLoss, wrt: generator.parameters))
         // snippet.end
-        let n = Float(criticUpdates)
         return WassersteinStep(wassersteinEstimate: estimate / n, generatorLoss: generatorLoss.item,
-                               penalty: penaltySum / n, gradientNorm: normSum / n)
+                               penalty: penaltySum / n, gradientNorm: gradientNorm)
     }
 
     /// One critic update; returns the Wasserstein estimate, the penalty, under the penalty
@@ -111,14 +112,12 @@ extension TrainingRun {
     /// Trains `wgan` for the run's iterations on `batches` (each iteration draws one real
     /// batch per critic update) and logs the Wasserstein estimate, the generator's loss,
     /// the penalty and the critic's gradient norm at interpolates.
-    /// With `flattenImages`, images reach the networks as vectors (for MLPs).
-    public func train(_ wgan: WassersteinGAN, on batches: ImageBatches, snapshotNoise: Tensor,
-                      flattenImages: Bool = true) {
+    public func train(_ wgan: WassersteinGAN, on batches: ImageBatches, snapshotNoise: Tensor) {
         let imageShape = batches.data.imageShape
         train(metrics: Self.wassersteinMetrics,
               snapshot: { wgan.generator(snapshotNoise).reshaped([-1] + imageShape) }) { _, random in
             let step = wgan.trainStep(
-                nextRealBatch: { flattenImages ? batches.next().reshaped([batches.batchSize, -1]) : batches.next() },
+                nextRealBatch: { batches.next().reshaped([batches.batchSize, -1]) },  // the MLPs take vectors
                 using: &random)
             return [step.wassersteinEstimate, step.generatorLoss, step.penalty, step.gradientNorm]
         }

@@ -15,8 +15,6 @@ public final class ImageBatches {
 
     public var batchesPerEpoch: Int { iterator.batchesPerEpoch }
     public var batchSize: Int { iterator.batchSize }
-    /// Batches drawn so far over the whole run.
-    public var batchesDrawn: Int { iterator.step }
 
     /// The next real batch, [batch, channels, height, width] in [-1, 1].
     public func next() -> Tensor { nextWithLabels().images }

@@ -31,7 +31,7 @@ public final class TrainingRun {
     /// A generator for one purpose ("weights", "fixed noise", …), derived from `--seed`,
     /// so that each purpose draws the same numbers whatever the others consume.
     public func generator(_ purpose: String) -> SeededGenerator {
-        SeededGenerator(seed: settings.seed &+ stableHash(purpose))
+        SeededGenerator(seed: settings.seed, purpose: purpose)
     }
 
     public func figurePath(_ what: String) -> String { "\(settings.outputFolder)/\(name)_\(what).png" }
@@ -102,7 +102,7 @@ public final class TrainingRun {
         let firstStep = step
         var lastValues: [Float] = []
         while step < totalSteps {
-            var random = SeededGenerator(seed: settings.seed &+ stableHash("step \(step)"))
+            var random = generator("step \(step)")
             let started = ContinuousClock.now
             let values = body(step, &random)
             trainingTime += ContinuousClock.now - started
@@ -124,6 +124,7 @@ public final class TrainingRun {
             step += 1
             if step % epochLength == 0 || step == totalSteps {
                 if let snapshot { takeSnapshot(snapshot) }
+                orExit { try csv.flush() }  // the log on disk reaches the checkpoint's step
                 saveCheckpoint()
             }
         }
@@ -207,8 +208,9 @@ public final class TrainingRun {
     }
 }
 
-/// Creates `folder` if needed and checks that files can be written in it.
-func ensureWritableFolder(_ folder: String) throws {
+/// Creates `folder` if needed and checks that files can be written in it, with a one-line
+/// error naming the fix when not: before minutes of training, not after.
+public func ensureWritableFolder(_ folder: String) throws {
     do {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     } catch {
@@ -217,6 +219,12 @@ func ensureWritableFolder(_ folder: String) throws {
     guard access(folder, W_OK) == 0 else {
         throw WorkbookFileError(path: folder, problem: "is not writable", fix: writableFolderFix)
     }
+}
+
+extension SeededGenerator {
+    /// The generator for one purpose of a run ("weights", "fixed noise", …): changing how much
+    /// one purpose draws does not shift the others.
+    public init(seed: UInt64, purpose: String) { self.init(seed: seed &+ stableHash(purpose)) }
 }
 
 /// FNV-1a: a hash that, unlike `Hasher`, is the same in every process.

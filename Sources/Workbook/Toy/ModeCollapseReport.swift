@@ -73,11 +73,6 @@ extension ModeCollapse {
             "|---|---|---:|---:|---:|",
         ] + rows).joined(separator: "\n") + "\n"
     }
-
-    /// Creates `folder` if needed and checks that it is writable, before minutes of training.
-    public static func prepareOutputFolder(_ folder: String) throws {
-        try ensureWritableFolder(folder)
-    }
 }
 
 extension ModeCollapse {

@@ -137,10 +137,10 @@ extension ModeCollapse {
             preconditionFailure("the mode-collapse study needs a Gaussian mixture, not \(distribution)")
         }
         let started = ContinuousClock.now
-        var weights = SeededGenerator(seed: seed &+ stableHash("weights"))
-        var dataRandom = SeededGenerator(seed: seed &+ stableHash("data"))
-        var random = SeededGenerator(seed: seed &+ stableHash("noise"))
-        var plotNoise = SeededGenerator(seed: seed &+ stableHash("plot noise"))
+        var weights = SeededGenerator(seed: seed, purpose: "weights")
+        var dataRandom = SeededGenerator(seed: seed, purpose: "data")
+        var random = SeededGenerator(seed: seed, purpose: "noise")
+        var plotNoise = SeededGenerator(seed: seed, purpose: "plot noise")
         let fixedNoise = Tensor.randomNormal([plottedSampleCount, recipe.latentDimension], using: &plotNoise)
         let grid = LandscapeGrid(distribution)
         let (generator, critic) = players(recipe, using: &weights)
@@ -162,7 +162,7 @@ extension ModeCollapse {
                 })
             }
         }
-        var evaluationNoise = SeededGenerator(seed: seed &+ stableHash("evaluation noise"))
+        var evaluationNoise = SeededGenerator(seed: seed, purpose: "evaluation noise")
         let evaluationSamples = evaluating {
             generator(Tensor.randomNormal([evaluationSampleCount, recipe.latentDimension], using: &evaluationNoise)).values
         }

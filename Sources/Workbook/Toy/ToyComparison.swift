@@ -78,8 +78,6 @@ public struct FamilyResult {
     /// Mean over the held-out points, nats per point, data units: exact log p(x), or the ELBO.
     public let testLogLikelihood: Double?
     public let density: DensityEstimate?
-    /// The training objective at each step.
-    public let objectives: [Float]
 }
 
 /// Trains each family with the same budget, then measures it on the same held-out data:
@@ -106,7 +104,7 @@ public struct ToyComparison {
     /// A generator for one purpose, derived from the seed, so that each purpose draws the
     /// same numbers whatever the others consume.
     public func generator(_ purpose: String) -> SeededGenerator {
-        SeededGenerator(seed: seed &+ stableHash(purpose))
+        SeededGenerator(seed: seed, purpose: purpose)
     }
 
     /// Trains `model` for `steps` minibatches with a progress line, then samples and measures it.
@@ -114,7 +112,6 @@ public struct ToyComparison {
     public func run(_ family: String, _ model: some ToyGenerativeModel, density: DensityEstimate? = nil) -> FamilyResult {
         var random = generator("\(family) training")
         var progress = WorkProgress("\(family) step", total: steps)
-        var objectives: [Float] = []
         let trainingStart = ContinuousClock.now
         for step in 0..<steps {
             let objective = model.trainingStep(on: data.minibatch(size: batchSize, using: &random), using: &random)
@@ -122,7 +119,6 @@ public struct ToyComparison {
                 progress.interrupt()
                 exitWithError("\(family): the training objective became \(objective) at step \(step + 1); try another --seed")
             }
-            objectives.append(objective)
             progress.update(step + 1, note: "objective \(String(format: "%.4f", objective))")
         }
         let trainingSeconds = (ContinuousClock.now - trainingStart).milliseconds / 1000
@@ -142,7 +138,7 @@ public struct ToyComparison {
             family: family, parameterCount: model.parameterCount, trainingSeconds: trainingSeconds,
             samplingSecondsPer10k: samplingSeconds * 10_000 / Double(sampleCount), samples: points,
             energyDistance: distanceToTestData(points), coverage: data.distribution.modes?.coverage(of: points),
-            testLogLikelihood: testLogLikelihood, density: density, objectives: objectives)
+            testLogLikelihood: testLogLikelihood, density: density)
     }
 
     /// The energy distance from `points` to the held-out data, on `distanceSampleCount` of each.
@@ -160,7 +156,7 @@ public struct ToyComparison {
             family: "true distribution", parameterCount: 0, trainingSeconds: 0, samplingSecondsPer10k: 0,
             samples: points, energyDistance: distanceToTestData(points),
             coverage: data.distribution.modes?.coverage(of: points), testLogLikelihood: testLogLikelihood,
-            density: nil, objectives: [])
+            density: nil)
     }
 }
 
@@ -183,8 +179,3 @@ extension GaussianModes {
     }
 }
 
-/// Creates `folder` if needed and checks that files can be written in it, with a one-line
-/// error naming the fix when not.
-public func prepareOutputFolder(_ folder: String) throws {
-    try ensureWritableFolder(folder)
-}
