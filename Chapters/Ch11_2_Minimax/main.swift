@@ -77,35 +77,25 @@ run.checkpointing(models: [("generator", G), ("discriminator", D)],
 let batches = run.batches(of: images)
 var noise = run.generator("fixed noise")
 let fixedNoise = Tensor.randomNormal([64, latent], using: &noise)
-let instanceNoise = InstanceNoise(initial: options.instanceNoise, totalSteps: run.totalSteps)
 
 /*:
  ## One training iteration
  First D takes a step to tell real from generated images, with the fakes detached so
  that this step does not move G. Then G takes a step to make D call its images real;
- the gradient flows back through D into G, and only G's parameters are updated.
+ the gradient flows back through D into G, and only G's parameters are updated. The
+ iteration lives in the library (`MinimaxGAN.trainStep`) because the DCGAN and toy
+ chapters play the same game; the options of §11.3 switch on its tricks.
  */
-run.train(metrics: ["d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm"],
-          snapshot: { G(fixedNoise).reshaped([-1, 1, 28, 28]) }) { step, random in
-    // snippet.minimax-step
-    let real = batches.next().reshaped([batchSize, pixels])
-    let z = Tensor.randomNormal([batchSize, latent], using: &random)
-    let fake = G(z)
-
-    // Discriminator: real → 1 (or the smoothed target), fake → 0.
-    let realLogits = D(instanceNoise.apply(real, step: step, using: &random))
-    let fakeLogits = D(instanceNoise.apply(fake.detached(), step: step, using: &random))
-    let dLoss = discriminatorLoss(realLogits: realLogits, fakeLogits: fakeLogits,
-                                  realTarget: options.labelSmoothing)
-    optimizerD.step(gradients(of: dLoss, wrt: D.parameters))
-
-    // Generator: make the updated D score the same fakes as real.
-    let gLoss = generatorLoss(fakeLogits: D(instanceNoise.apply(fake, step: step, using: &random)), options.loss)
-    let gGradients = gradients(of: gLoss, wrt: G.parameters)
-    optimizerG.step(gGradients)
-    // snippet.end
-    return [dLoss.item, gLoss.item, meanProbability(realLogits), meanProbability(fakeLogits), globalNorm(gGradients)]
+// snippet.minimax-train
+let gan = MinimaxGAN(generator: G, discriminator: D, generatorOptimizer: optimizerG,
+                     discriminatorOptimizer: optimizerD, latent: latent)
+gan.generatorLossKind = options.loss
+gan.realTarget = options.labelSmoothing
+gan.instanceNoise = InstanceNoise(initial: options.instanceNoise, totalSteps: run.totalSteps)
+run.train(metrics: MinimaxStep.metrics, snapshot: { G(fixedNoise).reshaped([-1] + images.imageShape) }) { step, random in
+    gan.trainStep(real: batches.next().reshaped([batchSize, pixels]), step: step, using: &random).values
 }
+// snippet.end
 
 /*:
  ## What training looked like

@@ -86,30 +86,20 @@ let fixedNoise = Tensor.randomNormal([64, latent], using: &noise)
 
 /*:
  ## One training iteration
- The minimax chapter's iteration, written once for any pair of networks, so that the MLP
- comparison below trains with exactly the same code: D steps on real and (detached)
- generated images with binary cross-entropy on its logits, then G steps to make the
- updated D call its images real.
+ The minimax chapter's iteration (`MinimaxGAN`, written once for any pair of networks, so
+ that the MLP comparison below trains with exactly the same code): D steps on real and
+ (detached) generated images with binary cross-entropy on its logits, then G steps to
+ make the updated D call its images real.
  */
 // snippet.dcgan-step
-func ganStep(G: any Layer, D: any Layer, optimizerG: Adam, optimizerD: Adam, real: Tensor, z: Tensor) -> [Float] {
-    let fake = G(z)
-    let realLogits = D(real)
-    let fakeLogits = D(fake.detached())
-    let dLoss = discriminatorLoss(realLogits: realLogits, fakeLogits: fakeLogits)
-    optimizerD.step(gradients(of: dLoss, wrt: D.parameters))
-
-    let gLoss = generatorLoss(fakeLogits: D(fake))
-    optimizerG.step(gradients(of: gLoss, wrt: G.parameters))
-    return [dLoss.item, gLoss.item, meanProbability(realLogits), meanProbability(fakeLogits)]
-}
-// snippet.end
-
+let gan = MinimaxGAN(generator: G, discriminator: D, generatorOptimizer: optimizerG,
+                     discriminatorOptimizer: optimizerD, latent: latent)
 let started = ContinuousClock.now
 run.train(metrics: ["d_loss", "g_loss", "d_real", "d_fake"], snapshot: { G(fixedNoise) }) { _, random in
-    ganStep(G: G, D: D, optimizerG: optimizerG, optimizerD: optimizerD, real: batches.next(),
-            z: Tensor.randomNormal([batchSize, latent], using: &random))
+    let step = gan.trainStep(real: batches.next(), using: &random)
+    return [step.discriminatorLoss, step.generatorLoss, step.realScore, step.fakeScore]
 }
+// snippet.end
 let trainingTime = ContinuousClock.now - started
 
 /*:
@@ -152,16 +142,17 @@ if options.compareMlp {
     var mlpWeights = mlpRun.generator("weights")
     let mlpG = mlpGenerator(latent: latent, pixels: images.imageSize, using: &mlpWeights)
     let mlpD = mlpDiscriminator(pixels: images.imageSize, using: &mlpWeights)
-    let mlpOptimizerG = Adam(mlpG.parameters, learningRate: run.settings.learningRate, beta1: 0.5)
-    let mlpOptimizerD = Adam(mlpD.parameters, learningRate: run.settings.learningRate, beta1: 0.5)
+    let mlpGAN = MinimaxGAN(
+        generator: mlpG, discriminator: mlpD,
+        generatorOptimizer: Adam(mlpG.parameters, learningRate: run.settings.learningRate, beta1: 0.5),
+        discriminatorOptimizer: Adam(mlpD.parameters, learningRate: run.settings.learningRate, beta1: 0.5),
+        latent: latent)
     let mlpBatches = mlpRun.batches(of: images)
     var random = mlpRun.generator("noise")
     var mlpSteps = 0
     let deadline = ContinuousClock.now + trainingTime
     repeat {
-        _ = ganStep(G: mlpG, D: mlpD, optimizerG: mlpOptimizerG, optimizerD: mlpOptimizerD,
-                    real: mlpBatches.next().reshaped([batchSize, -1]),
-                    z: Tensor.randomNormal([batchSize, latent], using: &random))
+        _ = mlpGAN.trainStep(real: mlpBatches.next().reshaped([batchSize, -1]), using: &random)
         mlpSteps += 1
     } while ContinuousClock.now < deadline
     // snippet.end

@@ -60,7 +60,7 @@ extension ModeCollapse {
     public struct Recipe: Sendable {
         public var method: Method
         public var optimizer: OptimizerChoice
-        /// Updates of D or C per generator update (n_critic).
+        /// Updates of the critic per generator update (n_critic); 1 for the minimax GAN.
         public var criticUpdates: Int
         public var batchSize: Int
         public var latentDimension: Int
@@ -221,20 +221,13 @@ extension ModeCollapse {
         // snippet.toy-iteration
         switch recipe.method {
         case .minimax:
+            // One D update, then one G update: the minimax chapter's iteration.
+            precondition(recipe.criticUpdates == 1, "the minimax recipe updates D once per generator update")
+            let gan = MinimaxGAN(generator: generator, discriminator: critic, generatorOptimizer: optimizerG,
+                                 discriminatorOptimizer: optimizerD, latent: recipe.latentDimension)
             return { nextRealBatch, random in
-                var dLoss = Tensor(0)
-                var fake = Tensor(0)
-                for _ in 0..<recipe.criticUpdates {
-                    let real = nextRealBatch()
-                    fake = generator(Tensor.randomNormal([recipe.batchSize, recipe.latentDimension], using: &random))
-                    // D: real → 1, fake → 0; detached fakes, so this step leaves G alone.
-                    dLoss = discriminatorLoss(realLogits: critic(real), fakeLogits: critic(fake.detached()))
-                    optimizerD.step(gradients(of: dLoss, wrt: critic.parameters))
-                }
-                // G: make the updated D call the same fakes real (the non-saturating loss).
-                let gLoss = generatorLoss(fakeLogits: critic(fake), .nonSaturating)
-                optimizerG.step(gradients(of: gLoss, wrt: generator.parameters))
-                return (dLoss.item, gLoss.item)
+                let step = gan.trainStep(real: nextRealBatch(), using: &random)
+                return (step.discriminatorLoss, step.generatorLoss)
             }
         case .wasserstein(let constraint):
             // n_critic critic updates (clipped or penalised), then one generator update.

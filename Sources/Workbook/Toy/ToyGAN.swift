@@ -6,33 +6,27 @@ import Tensor
 public final class ToyGAN: ToyGenerativeModel {
     public let latentDimension: Int
     let generator: Sequential
-    let discriminator: Sequential
-    let generatorOptimizer: Adam
-    let discriminatorOptimizer: Adam
+    let game: MinimaxGAN
 
     public init(latentDimension: Int = 8, width: Int = 128, learningRate: Float = 5e-4,
                 using random: inout SeededGenerator) {
         self.latentDimension = latentDimension
         generator = toyMLP(inputs: latentDimension, outputs: 2, width: width, using: &random)
-        discriminator = toyMLP(inputs: 2, outputs: 1, width: width, using: &random)
-        generatorOptimizer = Adam(generator.parameters, learningRate: learningRate, beta1: 0.5, beta2: 0.9)
-        discriminatorOptimizer = Adam(discriminator.parameters, learningRate: learningRate, beta1: 0.5, beta2: 0.9)
+        let discriminator = toyMLP(inputs: 2, outputs: 1, width: width, using: &random)
+        game = MinimaxGAN(
+            generator: generator, discriminator: discriminator,
+            generatorOptimizer: Adam(generator.parameters, learningRate: learningRate, beta1: 0.5, beta2: 0.9),
+            discriminatorOptimizer: Adam(discriminator.parameters, learningRate: learningRate, beta1: 0.5, beta2: 0.9),
+            latent: latentDimension)
     }
 
-    public var parameters: [Tensor] { generator.parameters + discriminator.parameters }
+    public var parameters: [Tensor] { generator.parameters + game.discriminator.parameters }
 
-    // snippet.gan-step
-    /// One step for D (real → 1, fake → 0), then one for G (make D call the fakes real).
-    /// Returns the generator's loss, −E[log D(G(z))].
+    /// The minimax chapter's iteration: one step for D (real → 1, fake → 0), then one for G
+    /// (make D call the fakes real). Returns the generator's loss, −E[log D(G(z))].
     public func trainingStep(on batch: Tensor, using random: inout SeededGenerator) -> Float {
-        let fake = generator(Tensor.randomNormal([batch.shape[0], latentDimension], using: &random))
-        let dLoss = discriminatorLoss(realLogits: discriminator(batch), fakeLogits: discriminator(fake.detached()))
-        discriminatorOptimizer.step(gradients(of: dLoss, wrt: discriminator.parameters))
-        let gLoss = generatorLoss(fakeLogits: discriminator(fake))
-        generatorOptimizer.step(gradients(of: gLoss, wrt: generator.parameters))
-        return gLoss.item
+        game.trainStep(real: batch, using: &random).generatorLoss
     }
-    // snippet.end
 
     /// z ~ N(0, I) through G: one network pass.
     public func sample(count: Int, using random: inout SeededGenerator) -> Tensor {
