@@ -95,9 +95,9 @@ run.train(wgan, on: batches, snapshotNoise: fixedNoise)
 
 /*:
  ## What clipping does to the critic
- After training, nearly all critic weights sit at ±c: clipping does not make the critic
- Lipschitz in a smart way, it pushes the weights to the box's corners and limits what
- the critic can represent.
+ After training, about half of the critic's weights sit at exactly ±c: clipping does not
+ make the critic Lipschitz in a smart way, it pushes the weights to the box's corners and
+ limits what the critic can represent.
  */
 run.writeSampleFigures()
 run.plotWassersteinCurves(label: "weight clipping, c = \(options.clip)")

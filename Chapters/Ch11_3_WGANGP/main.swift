@@ -114,13 +114,11 @@ if options.compare {
         series: [LinePlot.Series(name: "gradient penalty", values: penaltyRun.history["grad_norm"] ?? [], smoothing: 0.98),
                  LinePlot.Series(name: "weight clipping", values: clippingRun.history["grad_norm"] ?? [], smoothing: 0.98)],
         logarithmicY: true)
-    var panels: [(title: String, figure: any Figure)] = [("Wasserstein estimate", estimates), ("gradient norm", norms)]
-    if let penaltySamples = penaltyRun.snapshots.last, let clippingSamples = clippingRun.snapshots.last {
-        panels += [("gradient penalty samples", penaltySamples), ("weight clipping samples", clippingSamples)]
-    }
+    // Bottom row: the final samples, penalty left and clipping right.
+    let samples: [any Figure] = [penaltyRun.snapshots.last, clippingRun.snapshots.last].compactMap { $0 }
     orExit {
         try FigureGrid(title: "Weight clipping vs gradient penalty, \(penaltyRun.totalSteps) generator iterations each",
-                       cells: [Array(panels.prefix(2).map(\.figure)), Array(panels.dropFirst(2).map(\.figure))])
+                       cells: [[estimates, norms], samples])
             .write(to: penaltyRun.figurePath("clipping_vs_penalty"))
     }
 }

@@ -23,6 +23,16 @@ struct ChapterTests {
         #expect(checkpoints.contains { $0.hasSuffix("generator.safetensors") })
     }
 
+    /// `--compare` trains weight clipping after the penalty, on the same budget, and draws both.
+    @Test(.enabled(if: fashionMNIST, "needs Debian's dataset-fashion-mnist"))
+    func wganGPComparesClippingWithThePenalty() throws {
+        let run = try runChapter("Ch11_3_WGANGP", ["--quick", "--compare"])
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(run.exists("ch11_3_wgangp_clipping_vs_penalty.png"))
+        #expect(run.exists("ch11_3_wgangp_clipping_log.csv"))
+        #expect(run.output.contains("summary: chapter=ch11_3_wgangp_clipping steps=3"))
+    }
+
     /// Erratum 8: the original wrote one PNG per generated image; the samples are one 8×8 grid.
     @Test(.enabled(if: fashionMNIST, "needs Debian's dataset-fashion-mnist"))
     func samplesAreOneGridOfSixtyFourImages() throws {
