@@ -76,23 +76,18 @@ let progressSteps = Set((1...5).map { run.totalSteps * $0 / 5 })
  over 100,000,000 batches with no other way out.) C steps first, on
  real images and detached fakes; then G steps on the same batch scored by the updated C.
  */
-run.train(metrics: ["d_loss", "g_loss", "realism_gap"], snapshot: { G(fixedNoise) }) { step, random in
+run.train(metrics: AdversarialStep.metrics, snapshot: { G(fixedNoise) }) { step, random in
     // snippet.rgan-step
     let real = batches.next()
     let fake = G(Tensor.randomUniform([batchSize, latent], in: -1..<1, using: &random))
-    let cLoss = options.loss.discriminatorLoss(realScores: C(real), fakeScores: C(fake.detached()))
-    optimizerC.step(gradients(of: cLoss, wrt: C.parameters))
-
-    let realScores = C(real), fakeScores = C(fake)
-    let gLoss = options.loss.generatorLoss(realScores: realScores, fakeScores: fakeScores)
-    optimizerG.step(gradients(of: gLoss, wrt: G.parameters))
+    let result = options.loss.trainStep(real: real, fake: fake, discriminator: C, discriminatorOptimizer: optimizerC,
+                                        generatorParameters: G.parameters, generatorOptimizer: optimizerG)
     // snippet.end
     if progressSteps.contains(step + 1) {
         let samples = evaluating { G(fixedNoise.slice(0..<16)) }
         progress.append(("step \(step + 1)", orExit { try run.sampleGrid(samples, caption: "") }))
     }
-    let gap = withoutGradients { realScores.mean() - fakeScores.mean() }
-    return [cLoss.item, gLoss.item, gap.item]
+    return result.values
 }
 
 /*:

@@ -76,23 +76,16 @@ let batches = run.batches(of: images)
  for, drawn uniformly. (The original chapter paired the real images with random labels, so
  its discriminator never saw what a class looks like, and fed G the label as a raw number.)
  */
-run.train(metrics: ["d_loss", "g_loss", "realism_gap"]) { _, random in
+run.train(metrics: AdversarialStep.metrics) { _, random in
     // snippet.cgan-step
     let (real, _) = batches.nextConditional(classes: classes, options.conditioning)
     let wanted = (0..<batchSize).map { _ in Int.random(in: 0..<classes, using: &random) }
     let z = Tensor.randomNormal([batchSize, latent], using: &random)
     let fakeImages = G(generatorInput(noise: z, labels: wanted, classes: classes))
     let fake = discriminatorInput(images: fakeImages, labels: wanted, classes: classes, options.conditioning)
-
-    let dLoss = options.loss.discriminatorLoss(realScores: D(real), fakeScores: D(fake.detached()))
-    optimizerD.step(gradients(of: dLoss, wrt: D.parameters))
-
-    let realScores = D(real), fakeScores = D(fake)
-    let gLoss = options.loss.generatorLoss(realScores: realScores, fakeScores: fakeScores)
-    optimizerG.step(gradients(of: gLoss, wrt: G.parameters))
+    return options.loss.trainStep(real: real, fake: fake, discriminator: D, discriminatorOptimizer: optimizerD,
+                                  generatorParameters: G.parameters, generatorOptimizer: optimizerG).values
     // snippet.end
-    let gap = withoutGradients { realScores.mean() - fakeScores.mean() }
-    return [dLoss.item, gLoss.item, gap.item]
 }
 
 /*:

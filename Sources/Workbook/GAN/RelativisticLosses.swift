@@ -50,3 +50,36 @@ public enum AdversarialLoss: String, CaseIterable, ExpressibleByArgument, Sendab
     }
     // snippet.end
 }
+
+/// What one iteration with an `AdversarialLoss` reports.
+public struct AdversarialStep {
+    public var discriminatorLoss: Float
+    public var generatorLoss: Float
+    /// E[C(x_r)] − E[C(x_f)] as the updated discriminator scores them: how much more real the
+    /// real images look, the quantity every relativistic loss is built on.
+    public var realismGap: Float
+
+    /// The names of `values`, as the CSV log and the figures use them.
+    public static let metrics = ["d_loss", "g_loss", "realism_gap"]
+    public var values: [Float] { [discriminatorLoss, generatorLoss, realismGap] }
+}
+
+extension AdversarialLoss {
+    /// One iteration on a batch of `real` images and the generator's `fake` ones (still
+    /// attached to G's graph): the discriminator steps on real and detached fakes, then G
+    /// steps on the same batch scored by the updated discriminator. Relativistic losses give
+    /// G a gradient through the real scores too, so G's loss sees both.
+    public func trainStep(real: Tensor, fake: Tensor, discriminator D: any Layer, discriminatorOptimizer: any Optimizer,
+                          generatorParameters: [Tensor], generatorOptimizer: any Optimizer) -> AdversarialStep {
+        // snippet.adversarial-step
+        let dLoss = discriminatorLoss(realScores: D(real), fakeScores: D(fake.detached()))
+        discriminatorOptimizer.step(gradients(of: dLoss, wrt: D.parameters))
+
+        let realScores = D(real), fakeScores = D(fake)
+        let gLoss = generatorLoss(realScores: realScores, fakeScores: fakeScores)
+        generatorOptimizer.step(gradients(of: gLoss, wrt: generatorParameters))
+        // snippet.end
+        let gap = withoutGradients { realScores.mean() - fakeScores.mean() }
+        return AdversarialStep(discriminatorLoss: dLoss.item, generatorLoss: gLoss.item, realismGap: gap.item)
+    }
+}
