@@ -88,7 +88,7 @@ public final class FeatureClassifier: Layer {
 
     /// Writes the weights as safetensors (atomically), with the training facts as metadata.
     public func save(to path: String, metadata: [String: String] = [:]) throws {
-        let entries = stateDict.map { SafetensorsEntry(name: $0.name, shape: $0.tensor.shape, values: $0.tensor.values) }
+        let entries = stateDict.map(SafetensorsEntry.init)
         try writeSafetensors(entries, metadata: metadata.merging(["format": "pt"]) { $1 }, to: path)
     }
 
@@ -97,12 +97,9 @@ public final class FeatureClassifier: Layer {
         let file = try readSafetensors(path)
         var unused = SeededGenerator(seed: 0)
         let classifier = FeatureClassifier(using: &unused)
-        for (name, tensor) in classifier.stateDict {
-            guard let entry = file.entries[name], entry.shape == tensor.shape else {
-                throw EvaluationError("\(path) is not a FeatureClassifier file (tensor \(name) missing or misshapen)",
-                                      fix: "retrain it with `swift run Ch11_5_Metrics train-classifier`")
-            }
-            tensor.assign(Tensor(shape: entry.shape, values: entry.values))
+        if let mismatch = file.load(into: classifier.stateDict) {
+            throw EvaluationError("\(path) is not a FeatureClassifier file (tensor \(mismatch.name) missing or misshapen)",
+                                  fix: "retrain it with `swift run Ch11_5_Metrics train-classifier`")
         }
         return classifier
     }

@@ -60,12 +60,9 @@ public struct CheckpointGenerator {
             throw EvaluationError("\(path) has no latent_dim in its metadata", fix: "pass a checkpoint written by a training chapter")
         }
         let network = chapter.build(latent: latent)
-        for (name, tensor) in network.stateDict {
-            guard let entry = file.entries[name], entry.shape == tensor.shape else {
-                throw EvaluationError("\(path) does not hold \(chapter.rawValue)'s generator (tensor \(name) missing or misshapen)",
-                                      fix: "pass the generator.safetensors file, not the discriminator's or another model's")
-            }
-            tensor.assign(Tensor(shape: entry.shape, values: entry.values))
+        if let mismatch = file.load(into: network.stateDict) {
+            throw EvaluationError("\(path) does not hold \(chapter.rawValue)'s generator (tensor \(mismatch.name) missing or misshapen)",
+                                  fix: "pass the generator.safetensors file, not the discriminator's or another model's")
         }
         self.path = path
         self.chapter = chapter

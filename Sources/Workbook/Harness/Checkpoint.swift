@@ -21,14 +21,14 @@ public struct Checkpoint {
     /// a model file says which chapter and settings made it.
     public func save(step: Int, metadata: [String: String] = [:]) throws {
         for (name, layer) in models {
-            try writeSafetensors(layer.stateDict.map(Self.entry), metadata: metadata.merging(["format": "pt"]) { $1 },
+            try writeSafetensors(layer.stateDict.map(SafetensorsEntry.init), metadata: metadata.merging(["format": "pt"]) { $1 },
                                  to: modelPath(name))
         }
         var entries: [SafetensorsEntry] = []
         var info = metadata
         info["step"] = String(step)
         for (name, optimizer) in optimizers {
-            entries += optimizer.namedState.map { Self.entry(name: "\(name).\($0.name)", tensor: $0.tensor) }
+            entries += optimizer.namedState.map { SafetensorsEntry(name: "\(name).\($0.name)", tensor: $0.tensor) }
             if let adam = optimizer as? Adam { info["\(name).adam_steps"] = String(adam.stepCount) }
         }
         try writeSafetensors(entries, metadata: info, to: statePath)
@@ -52,22 +52,14 @@ public struct Checkpoint {
         return step
     }
 
-    static func entry(name: String, tensor: Tensor) -> SafetensorsEntry {
-        SafetensorsEntry(name: name, shape: tensor.shape, values: tensor.values)
-    }
-
     static func load(_ targets: [(name: String, tensor: Tensor)], from file: SafetensorsFile, prefix: String,
                      path: String) throws {
-        for (name, tensor) in targets {
-            guard let entry = file.entries[prefix + name] else {
-                throw WorkbookFileError(path: path, problem: "has no tensor named \(prefix + name)", fix: Self.resumeFix)
-            }
-            guard entry.shape == tensor.shape else {
-                throw WorkbookFileError(path: path, problem: "\(prefix + name) has shape \(entry.shape), the model needs \(tensor.shape)",
-                                        fix: Self.resumeFix)
-            }
-            tensor.assign(Tensor(shape: entry.shape, values: entry.values))
+        guard let mismatch = file.load(into: targets, prefix: prefix) else { return }
+        guard let found = mismatch.found else {
+            throw WorkbookFileError(path: path, problem: "has no tensor named \(mismatch.name)", fix: Self.resumeFix)
         }
+        throw WorkbookFileError(path: path, problem: "\(mismatch.name) has shape \(found), the model needs \(mismatch.needed)",
+                                fix: Self.resumeFix)
     }
 
     static let resumeFix = "the checkpoint belongs to other settings: run without --resume, or pass the options it was trained with"
