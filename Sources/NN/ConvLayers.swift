@@ -1,16 +1,5 @@
 import Tensor
 
-/// PyTorch's default initialisation of convolution and linear layers: kaiming_uniform with
-/// a = √5, which is U(−1/√fanIn, 1/√fanIn), and the same bound for the bias.
-private func uniformFanIn(_ shape: [Int], fanIn: Int, using generator: inout SeededGenerator) -> Tensor {
-    let bound = 1 / Float(fanIn).squareRoot()
-    return Tensor.randomUniform(shape, in: -bound..<bound, using: &generator, requiresGrad: true)
-}
-
-private func weightAndBias(_ weight: Tensor, _ bias: Tensor?) -> [(name: String, tensor: Tensor)] {
-    [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
-}
-
 /// A 2-D convolution layer, as PyTorch's `nn.Conv2d`: weight [out, in, k, k], bias [out].
 public final class Conv2d: Layer {
     public let weight: Tensor

@@ -58,16 +58,24 @@ public final class Linear: Layer {
 
     /// PyTorch's default initialisation: W and b ~ U(-1/√in, 1/√in).
     public init(_ inputs: Int, _ outputs: Int, bias: Bool = true, using generator: inout SeededGenerator) {
-        let bound = 1 / Float(inputs).squareRoot()
-        weight = Tensor.randomUniform([outputs, inputs], in: -bound..<bound, using: &generator, requiresGrad: true)
-        self.bias = bias ? Tensor.randomUniform([outputs], in: -bound..<bound, using: &generator, requiresGrad: true) : nil
+        weight = uniformFanIn([outputs, inputs], fanIn: inputs, using: &generator)
+        self.bias = bias ? uniformFanIn([outputs], fanIn: inputs, using: &generator) : nil
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor { linear(x, weight: weight, bias: bias) }
 
-    public var namedParameters: [(name: String, tensor: Tensor)] {
-        [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
-    }
+    public var namedParameters: [(name: String, tensor: Tensor)] { weightAndBias(weight, bias) }
+}
+
+/// PyTorch's default initialisation of convolution and linear layers: kaiming_uniform with
+/// a = √5, which is U(−1/√fanIn, 1/√fanIn), and the same bound for the bias.
+func uniformFanIn(_ shape: [Int], fanIn: Int, using generator: inout SeededGenerator) -> Tensor {
+    let bound = 1 / Float(fanIn).squareRoot()
+    return Tensor.randomUniform(shape, in: -bound..<bound, using: &generator, requiresGrad: true)
+}
+
+func weightAndBias(_ weight: Tensor, _ bias: Tensor?) -> [(name: String, tensor: Tensor)] {
+    [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
 }
 
 /// An elementwise activation as a layer (no parameters).

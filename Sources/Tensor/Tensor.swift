@@ -123,7 +123,7 @@ public final class Tensor {
 
     /// The same values, cut off from the graph (like PyTorch's `detach()`).
     public func detached() -> Tensor {
-        requiresGrad || !parents.isEmpty ? Tensor(shape: shape, storage: storage) : self
+        requiresGrad ? Tensor(shape: shape, storage: storage) : self  // graph nodes all require grad
     }
 
     /// The same values as a new leaf that gradients can be taken with respect to

@@ -139,7 +139,7 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
         var parser = JSONParser(bytes: Array(#"{"k\u00e9\ud83d\ude00":"\t\"x\"","n":[0,-1,2.5e3]}"#.utf8))
         guard case .object(let fields) = try parser.parseDocument() else { Issue.record("not an object"); return }
         #expect(fields.first?.key == "ké😀")
-        if case .string(let value) = fields.first?.value { #expect(value == "\t\"x\"") }
+        if case .string(let value) = fields.first?.value { #expect(value == "\t\"x\"") } else { Issue.record("not a string") }
         for bad in ["[01]", "[1.]", "[-]", "{\"a\":1,}", "[1] x", "\"\u{01}\""] {
             var badParser = JSONParser(bytes: Array(bad.utf8))
             #expect(throws: JSONParser.Failure.self, "\(bad)") { try badParser.parseDocument() }

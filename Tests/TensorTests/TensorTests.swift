@@ -133,5 +133,14 @@ struct TensorTests {
         let w = Tensor(shape: [2, 2], values: [1, 0, 0, 1])  // constant
         let g = gradients(of: matmul(x, w).sum(), wrt: [x])
         #expect(g[0].values == [1, 1, 1, 1])
+        // With both inputs trainable but only x asked for, a rule is told not to compute w's.
+        let parameter = Tensor(shape: [2, 2], values: [1, 0, 0, 1], requiresGrad: true)
+        var asked: [Bool] = []
+        let probe = Tensor.result(matmul(x, parameter).detached(), [x, parameter]) { g, _, needs in
+            asked = needs
+            return [needs[0] ? matmul(g, parameter, transposeB: true) : nil, needs[1] ? matmul(x, g, transposeA: true) : nil]
+        }
+        #expect(gradients(of: probe.sum(), wrt: [x])[0].values == [1, 1, 1, 1])
+        #expect(asked == [true, false])
     }
 }
