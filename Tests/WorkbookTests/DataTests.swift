@@ -246,6 +246,7 @@ private func errorMessage(_ body: () throws -> Void) -> String {
             try log.close()
 
             let resumed = try CSVLog(path: path, columns: ["x"], resumingAt: 2)
+            #expect(resumed.keptValues == ["x": [0, 1]])
             try resumed.append(step: 2, [20])
             try resumed.close()
             #expect(String(decoding: try readFileBytes(path), as: UTF8.self) == "step,x\n0,0\n1,1\n2,20\n")

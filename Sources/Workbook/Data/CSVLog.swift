@@ -17,6 +17,8 @@ public final class CSVLog {
     private var descriptor: Int32
     private var pending: [UInt8] = []
     private var lastFlush = ContinuousClock.now
+    /// With `resumingAt`, the values of the rows kept, by column; empty otherwise.
+    public private(set) var keptValues: [String: [Double]] = [:]
 
     /// Starts a new log with a header line "step,<columns>", replacing any old file.
     /// With `resumingAt: s`, an existing log with the same columns is kept up to (not
@@ -31,7 +33,13 @@ public final class CSVLog {
         let header = csvLine(["step"] + columns)
         var initialContent = header
         if let resumeStep, FileManager.default.fileExists(atPath: path) {
-            initialContent = try Self.rows(of: path, before: resumeStep, expectedHeader: header)
+            let kept = try Self.rows(of: path, before: resumeStep, expectedHeader: header)
+            initialContent = header + kept.map { $0 + "\n" }.joined()
+            for line in kept {
+                for (column, field) in zip(columns, line.split(separator: ",").dropFirst()) {
+                    keptValues[column, default: []].append(Double(field) ?? .nan)
+                }
+            }
         }
         // Written atomically, so a crash here never leaves a log without its header.
         try atomicWrite(Array(initialContent.utf8), to: path)
@@ -77,8 +85,8 @@ public final class CSVLog {
         String(format: "%.9g", value)
     }
 
-    /// The header and the rows before `step` of an existing log, checking it has our columns.
-    private static func rows(of path: String, before step: Int, expectedHeader: String) throws -> String {
+    /// The rows before `step` of an existing log, checking it has our columns.
+    private static func rows(of path: String, before step: Int, expectedHeader: String) throws -> [Substring] {
         let text = try String(decoding: readFileBytes(path), as: UTF8.self)
         var lines = text.split(separator: "\n")
         // A last line without its newline was cut short by a crash: drop it.
@@ -89,10 +97,9 @@ public final class CSVLog {
                 path: path, problem: "is a log with columns \(header), not \(expectedHeader.dropLast())",
                 fix: "delete it, or pass another --out DIR")
         }
-        let kept = lines.dropFirst().filter { line in
+        return lines.dropFirst().filter { line in
             line.split(separator: ",").first.flatMap { Int($0) }.map { $0 < step } ?? false
         }
-        return ([header] + kept.map(String.init)).joined(separator: "\n") + "\n"
     }
 }
 

@@ -75,7 +75,6 @@ public final class TrainingRun {
             exitWithError("no checkpoint in \(checkpointFolder) — train once without --resume, or pass --checkpoint-dir DIR")
         }
         step = orExit { try checkpoint.restore() }
-        history = (try? readHistory(before: step)) ?? [:]
         print("resumed from \(checkpointFolder) at step \(step)")
     }
 
@@ -97,6 +96,7 @@ public final class TrainingRun {
                       _ body: (_ step: Int, _ random: inout SeededGenerator) -> [Float]) {
         let csv = orExit { try CSVLog(path: "\(settings.outputFolder)/\(name)_log.csv", columns: metrics,
                                       resumingAt: settings.resume ? step : nil) }
+        history = csv.keptValues  // a resumed run's figures start from step 0
         var progress = WorkProgress("step", total: totalSteps - step)
         var trainingTime = Duration.zero
         let firstStep = step
@@ -191,20 +191,6 @@ public final class TrainingRun {
     /// Prints the closing `summary:` line that tools and benchmarks parse.
     public func finish() {
         print(summary.isEmpty ? "summary: chapter=\(name) steps=\(step)" : summary)
-    }
-
-    private func readHistory(before step: Int) throws -> [String: [Double]] {
-        let text = try String(contentsOfFile: "\(settings.outputFolder)/\(name)_log.csv", encoding: .utf8)
-        var lines = text.split(separator: "\n")
-        guard !lines.isEmpty else { return [:] }
-        let columns = lines.removeFirst().split(separator: ",").map(String.init)
-        var result: [String: [Double]] = [:]
-        for line in lines {
-            let fields = line.split(separator: ",").compactMap { Double($0) }
-            guard fields.count == columns.count, Int(fields[0]) < step else { continue }
-            for (column, value) in zip(columns.dropFirst(), fields.dropFirst()) { result[column, default: []].append(value) }
-        }
-        return result
     }
 }
 
