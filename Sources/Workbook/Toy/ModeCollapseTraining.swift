@@ -116,15 +116,9 @@ extension ModeCollapse {
 extension ModeCollapse {
     /// The two players for 2-D data: G maps noise to a point, D or C maps a point to a score.
     static func players(_ recipe: Recipe, using weights: inout SeededGenerator) -> (generator: Sequential, critic: Sequential) {
-        let h = recipe.hiddenUnits
-        let generator = Sequential(
-            Linear(recipe.latentDimension, h, using: &weights), Activation.relu,
-            Linear(h, h, using: &weights), Activation.relu,
-            Linear(h, 2, using: &weights))
-        let critic = Sequential(
-            Linear(2, h, using: &weights), Activation.relu,
-            Linear(h, h, using: &weights), Activation.relu,
-            Linear(h, 1, using: &weights))
+        let generator = toyMLP(inputs: recipe.latentDimension, outputs: 2, width: recipe.hiddenUnits,
+                               activation: .relu, using: &weights)
+        let critic = toyMLP(inputs: 2, outputs: 1, width: recipe.hiddenUnits, activation: .relu, using: &weights)
         return (generator, critic)
     }
 

@@ -13,15 +13,16 @@ extension Activation {
     public static var silu: Activation { Activation { $0 * $0.sigmoid() } }
 }
 
-/// A multi-layer perceptron with SiLU between `hiddenLayers` hidden layers of width `width`.
+/// A multi-layer perceptron with `activation` (SiLU unless told) after each of `hiddenLayers`
+/// hidden layers of width `width`.
 /// With `zeroOutput` the last layer starts at zero, so the network starts by outputting 0
 /// (a flow's coupling then starts as the identity).
 public func toyMLP(inputs: Int, outputs: Int, width: Int, hiddenLayers: Int = 2, zeroOutput: Bool = false,
-                   using generator: inout SeededGenerator) -> Sequential {
+                   activation: Activation = .silu, using generator: inout SeededGenerator) -> Sequential {
     var layers: [any Layer] = []
     var features = inputs
     for _ in 0..<hiddenLayers {
-        layers += [Linear(features, width, using: &generator), Activation.silu]
+        layers += [Linear(features, width, using: &generator), activation]
         features = width
     }
     let last = Linear(features, outputs, using: &generator)
