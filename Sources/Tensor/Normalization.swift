@@ -48,8 +48,8 @@ public func layerNorm(_ x: Tensor, normalizedShape: [Int], weight: Tensor?, bias
 }
 
 /// x · scale[c] + shift[c] for x [N, C] or [N, C, L] and per-channel scale and shift in the
-/// statistics' shape ([C] or [C, 1]), either optional: one pass over x, where broadcasting
-/// a [C, 1] operand would walk short strided rows.
+/// statistics' shape ([C] or [C, 1]), either optional: scale and shift in one fused pass
+/// over x instead of two broadcast ops.
 private func channelAffine(_ x: Tensor, scale: Tensor?, shift: Tensor?) -> Tensor {
     let (n, channels) = (x.shape[0], x.shape[1])
     let length = x.count / Swift.max(n * channels, 1)

@@ -1,4 +1,4 @@
-// Elementwise kernels, one pass over each buffer: the optimiser updates and tanh. In C
+// Elementwise kernels, one pass over each buffer: the optimiser updates, clipping and tanh. In C
 // because Swift's Float.squareRoot() compiles to a scalar sqrtss on x86 and libm's tanhf is
 // a scalar call, either of which keeps a loop from vectorising; here the compiler emits
 // packed instructions (AVX2 where the CPU has it).

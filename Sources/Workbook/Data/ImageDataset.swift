@@ -36,8 +36,8 @@ public struct ImageDataset: Sendable {
 }
 
 /// Pixel bytes 0...255 mapped to [-1, 1] (x / 127.5 - 1, so 0 → -1 and 255 → 1 exactly).
-/// A table rather than a function: debug builds compile file by file, so a helper function
-/// from this file would not be inlined into other files' per-pixel loops.
+/// A table, so that converting a data set is one lookup per pixel, the same in every file
+/// that converts bytes to pixels.
 let pixelValues: [Float] = (0...255).map { Float($0) / 127.5 - 1 }
 
 /// A problem with data options (not with a file, see `WorkbookFileError`), in one line with a fix.
