@@ -36,11 +36,13 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "CKernels", cSettings: cFast),
         .target(name: "Tensor", dependencies: ["CBLAS", "CKernels"], swiftSettings: fast),
-        .target(name: "NN", dependencies: ["Tensor", "CZlib", "CKernels"], swiftSettings: fast),
+        // File formats (safetensors, zip/npz/npy, gzip, atomic writes) and their error type.
+        .target(name: "Formats", dependencies: ["CZlib"], swiftSettings: fast),
+        .target(name: "NN", dependencies: ["Tensor", "Formats", "CKernels"], swiftSettings: fast),
         .target(
             name: "Workbook",
             dependencies: [
-                "NN", "Tensor", "CGD", "CZlib", "CBLAS",
+                "NN", "Formats", "Tensor", "CGD", "CBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fast),
@@ -53,13 +55,14 @@ let package = Package(
         // Runs the chapter executables; they are built by `swift build`/`swift test` too.
         .testTarget(name: "ChapterTests", dependencies: ["CGD"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: fast),
-        .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"], swiftSettings: fast),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats"], swiftSettings: fast),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Formats", "Tensor"], swiftSettings: fast),
         .testTarget(
-            name: "WorkbookTests", dependencies: ["Workbook", "NN", "Tensor", "CGD"], exclude: ["Fixtures"],
+            name: "WorkbookTests", dependencies: ["Workbook", "NN", "Formats", "Tensor", "CGD"], exclude: ["Fixtures"],
             swiftSettings: fast),
     ] + chapters.map {
         .executableTarget(
-            name: $0, dependencies: ["Workbook", "NN", "Tensor"], path: "Chapters/\($0)",
+            name: $0, dependencies: ["Workbook", "NN", "Formats", "Tensor"], path: "Chapters/\($0)",
             swiftSettings: fast)
     }
 )

@@ -22,6 +22,7 @@
  */
 import ArgumentParser
 import Foundation
+import Formats
 import NN
 import Tensor
 import Workbook

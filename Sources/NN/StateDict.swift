@@ -1,3 +1,4 @@
+import Formats
 import Tensor
 
 // Between a network's state dict (PyTorch's names → tensors) and safetensors entries.
@@ -15,6 +16,12 @@ extension SafetensorsFile {
         public let name: String
         public let found: [Int]?
         public let needed: [Int]
+
+        public init(name: String, found: [Int]?, needed: [Int]) {
+            self.name = name
+            self.found = found
+            self.needed = needed
+        }
     }
 
     /// Copies the entries named `prefix + name` into `targets` (e.g. a layer's `stateDict`).

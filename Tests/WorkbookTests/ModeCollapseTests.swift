@@ -1,3 +1,4 @@
+import Formats
 import NN
 import Tensor
 import Testing

@@ -1,3 +1,4 @@
+import Formats
 import CGD
 import Foundation
 import NN

@@ -1,5 +1,5 @@
 import CGD
-import NN
+import Formats
 
 /// An animated GIF of figures shown one after another, e.g. the same sample grid after
 /// each epoch. Frames of different sizes are centred on a white canvas of the largest size.

@@ -1,6 +1,6 @@
 import CGD
 import Foundation
-import NN
+import Formats
 
 /// Why a figure could not be drawn or written. The description is one line that names the
 /// problem and how to fix it.

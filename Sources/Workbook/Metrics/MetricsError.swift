@@ -9,12 +9,7 @@ public enum MetricsError: Error, Equatable, CustomStringConvertible {
     case invalidArgument(String)
     case eigenDecompositionFailed(info: Int32)
     case fileUnreadable(path: String, reason: String)
-    case notAZip(path: String)
-    case corruptArchive(path: String, reason: String)
     case missingEntry(path: String, name: String)
-    case unsupportedCompression(path: String, entry: String, method: UInt16)
-    case corruptEntry(path: String, entry: String, reason: String)
-    case unsupportedDType(path: String, entry: String, descr: String)
     case wrongShape(path: String, entry: String, shape: [Int], expected: String)
 
     public var description: String {
@@ -35,18 +30,8 @@ public enum MetricsError: Error, Equatable, CustomStringConvertible {
             return "LAPACK dsyev failed (info \(info)); the covariance matrix is probably not finite"
         case let .fileUnreadable(path, reason):
             return "cannot read \(path): \(reason); check the path and permissions"
-        case let .notAZip(path):
-            return "\(path) is not an .npz (zip) file; pass statistics saved by this workbook or by pytorch-fid --save-stats"
-        case let .corruptArchive(path, reason):
-            return "\(path) is a damaged zip file (\(reason)); it is probably truncated, re-create it"
         case let .missingEntry(path, name):
             return "\(path) has no '\(name)' array; FID statistics need both 'mu' and 'sigma' (pytorch-fid layout)"
-        case let .unsupportedCompression(path, entry, method):
-            return "\(path): entry \(entry) uses zip compression method \(method); re-save it with numpy.savez or numpy.savez_compressed"
-        case let .corruptEntry(path, entry, reason):
-            return "\(path): entry \(entry) is corrupt (\(reason)); the file is truncated or damaged, re-create it"
-        case let .unsupportedDType(path, entry, descr):
-            return "\(path): entry \(entry) has dtype '\(descr)'; only little-endian float64 ('<f8') and float32 ('<f4') are supported, convert with .astype('<f8')"
         case let .wrongShape(path, entry, shape, expected):
             return "\(path): entry \(entry) has shape \(shape) but must be \(expected); save mu as a vector and sigma as its d x d covariance"
         }

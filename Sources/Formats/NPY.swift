@@ -8,7 +8,7 @@ private let npyMagic: [UInt8] = [0x93] + Array("NUMPY".utf8)
 /// An .npy file (format version 1.0) for `payload`, whose bytes are already in `descr`'s
 /// encoding and C order. The header is padded with spaces so the data starts at a
 /// multiple of 64 bytes, as numpy does, and ends in a newline.
-func encodeNPY(descr: String, shape: [Int], payload: [UInt8]) -> [UInt8] {
+public func encodeNPY(descr: String, shape: [Int], payload: [UInt8]) -> [UInt8] {
     let shapeText = shape.count == 1
         ? "(\(shape[0]),)"
         : "(" + shape.map(String.init).joined(separator: ", ") + ")"
@@ -25,7 +25,7 @@ func encodeNPY(descr: String, shape: [Int], payload: [UInt8]) -> [UInt8] {
 }
 
 /// A little-endian float64 ('<f8') .npy file.
-func encodeNPY(_ values: [Double], shape: [Int]) -> [UInt8] {
+public func encodeNPY(_ values: [Double], shape: [Int]) -> [UInt8] {
     var payload: [UInt8] = []
     payload.reserveCapacity(values.count * 8)
     for value in values { payload.appendLittleEndian(value.bitPattern) }
@@ -33,14 +33,14 @@ func encodeNPY(_ values: [Double], shape: [Int]) -> [UInt8] {
 }
 
 /// An array read from an .npy file, widened to Float64 and in row-major order.
-struct NPYArray {
-    let shape: [Int]
-    let values: [Double]
+public struct NPYArray {
+    public let shape: [Int]
+    public let values: [Double]
 }
 
 /// Decodes '<f8' or '<f4' arrays; `path` and `entry` only label errors.
-func decodeNPY(_ bytes: [UInt8], path: String, entry: String) throws -> NPYArray {
-    func corrupt(_ reason: String) -> MetricsError { .corruptEntry(path: path, entry: entry, reason: reason) }
+public func decodeNPY(_ bytes: [UInt8], path: String, entry: String) throws -> NPYArray {
+    func corrupt(_ reason: String) -> ArchiveError { .corruptEntry(path: path, entry: entry, reason: reason) }
     guard bytes.starts(with: npyMagic), bytes.count > 7 else { throw corrupt("no .npy magic string") }
     // Version 1 stores the header length in 2 bytes; versions 2 and 3 in 4.
     let headerStart: Int, headerLength: Int
@@ -68,7 +68,7 @@ func decodeNPY(_ bytes: [UInt8], path: String, entry: String) throws -> NPYArray
     switch descr {
     case "<f8": itemSize = 8
     case "<f4": itemSize = 4
-    default: throw MetricsError.unsupportedDType(path: path, entry: entry, descr: descr)
+    default: throw ArchiveError.unsupportedDType(path: path, entry: entry, descr: descr)
     }
     let count = shape.reduce(1, *)
     let dataStart = headerStart + headerLength

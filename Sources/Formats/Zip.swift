@@ -27,12 +27,12 @@ extension Array where Element == UInt8 {
     }
 }
 
-func crc32Checksum(_ bytes: [UInt8]) -> UInt32 {
+public func crc32Checksum(_ bytes: [UInt8]) -> UInt32 {
     bytes.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, uInt($0.count))) }
 }
 
 /// A zip archive holding `entries` uncompressed, in order.
-func storedZipArchive(_ entries: [(name: String, data: [UInt8])]) -> [UInt8] {
+public func storedZipArchive(_ entries: [(name: String, data: [UInt8])]) -> [UInt8] {
     var archive: [UInt8] = []
     var centralDirectory: [UInt8] = []
     for (name, data) in entries {
@@ -80,9 +80,9 @@ func storedZipArchive(_ entries: [(name: String, data: [UInt8])]) -> [UInt8] {
 
 /// The named entries of a zip archive, decompressed and CRC-checked. Names not in the
 /// archive are simply absent from the result.
-func readZipEntries(_ archive: [UInt8], named wanted: Set<String>, path: String) throws -> [String: [UInt8]] {
+public func readZipEntries(_ archive: [UInt8], named wanted: Set<String>, path: String) throws -> [String: [UInt8]] {
     let endRecord = try findEndOfCentralDirectory(archive, path: path)
-    func damaged(_ reason: String) -> MetricsError { .corruptArchive(path: path, reason: reason) }
+    func damaged(_ reason: String) -> ArchiveError { .corruptArchive(path: path, reason: reason) }
     guard let entryCount = archive.readLittleEndian(UInt16.self, at: endRecord + 10),
           let directoryOffset = archive.readLittleEndian(UInt32.self, at: endRecord + 16)
     else { throw damaged("end record cut short") }
@@ -113,10 +113,10 @@ func readZipEntries(_ archive: [UInt8], named wanted: Set<String>, path: String)
         guard archive.readLittleEndian(UInt32.self, at: local) == localHeaderSignature,
               let localNameLength = archive.readLittleEndian(UInt16.self, at: local + 26),
               let localExtraLength = archive.readLittleEndian(UInt16.self, at: local + 28)
-        else { throw MetricsError.corruptEntry(path: path, entry: name, reason: "bad local header") }
+        else { throw ArchiveError.corruptEntry(path: path, entry: name, reason: "bad local header") }
         let start = local + 30 + Int(localNameLength) + Int(localExtraLength)
         guard start + Int(compressedSize) <= archive.count else {
-            throw MetricsError.corruptEntry(path: path, entry: name, reason: "data runs past the end of the file")
+            throw ArchiveError.corruptEntry(path: path, entry: name, reason: "data runs past the end of the file")
         }
         let stored = archive[start..<(start + Int(compressedSize))]
         let data: [UInt8]
@@ -124,13 +124,13 @@ func readZipEntries(_ archive: [UInt8], named wanted: Set<String>, path: String)
         case methodStored: data = Array(stored)
         case methodDeflated:
             guard let inflated = inflateRaw(stored, expectedSize: Int(size)) else {
-                throw MetricsError.corruptEntry(path: path, entry: name, reason: "deflate stream does not decompress to \(size) bytes")
+                throw ArchiveError.corruptEntry(path: path, entry: name, reason: "deflate stream does not decompress to \(size) bytes")
             }
             data = inflated
-        default: throw MetricsError.unsupportedCompression(path: path, entry: name, method: method)
+        default: throw ArchiveError.unsupportedCompression(path: path, entry: name, method: method)
         }
         guard crc32Checksum(data) == crc else {
-            throw MetricsError.corruptEntry(path: path, entry: name, reason: "CRC32 mismatch")
+            throw ArchiveError.corruptEntry(path: path, entry: name, reason: "CRC32 mismatch")
         }
         found[name] = data
     }
@@ -149,9 +149,9 @@ private func findEndOfCentralDirectory(_ archive: [UInt8], path: String) throws 
     }
     // A file that starts like a zip but has no end record was cut off while being written or copied.
     if archive.readLittleEndian(UInt32.self, at: 0) == localHeaderSignature {
-        throw MetricsError.corruptArchive(path: path, reason: "no end-of-central-directory record")
+        throw ArchiveError.corruptArchive(path: path, reason: "no end-of-central-directory record")
     }
-    throw MetricsError.notAZip(path: path)
+    throw ArchiveError.notAZip(path: path)
 }
 
 /// Decompresses a raw deflate stream (zip entries carry no zlib header, hence the

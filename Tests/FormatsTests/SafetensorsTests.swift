@@ -1,7 +1,6 @@
 import Foundation
 import Testing
-import Tensor
-@testable import NN
+@testable import Formats
 
 /// A fresh folder under the system's temporary folder for one test.
 private func temporaryFolder() -> String {
@@ -144,25 +143,6 @@ struct MalformedFile: Sendable, CustomTestStringConvertible {
             var badParser = JSONParser(bytes: Array(bad.utf8))
             #expect(throws: JSONParser.Failure.self, "\(bad)") { try badParser.parseDocument() }
         }
-    }
-
-    @Test func stateDictLoadsAllOrNothing() throws {
-        var random = SeededGenerator(seed: 1)
-        let source = Linear(3, 2, using: &random), target = Linear(3, 2, using: &random)
-        let file = SafetensorsFile(entries: Dictionary(uniqueKeysWithValues: source.stateDict.map {
-            ($0.name, SafetensorsEntry(name: $0.name, tensor: $0.tensor)) }), metadata: [:])
-        #expect(file.load(into: target.stateDict) == nil)
-        #expect(target.weight.values == source.weight.values && target.bias!.values == source.bias!.values)
-
-        // A missing bias and a misshapen weight are named, and nothing is copied.
-        let fresh = Linear(3, 2, using: &random), before = fresh.weight.values
-        var partial = file
-        partial.entries["bias"] = nil
-        #expect(partial.load(into: fresh.stateDict) == .init(name: "bias", found: nil, needed: [2]))
-        #expect(fresh.weight.values == before)
-        #expect(file.load(into: Linear(4, 2, using: &random).stateDict, prefix: "")
-            == .init(name: "weight", found: [2, 3], needed: [2, 4]))
-        #expect(file.load(into: fresh.stateDict, prefix: "generator.")?.name == "generator.weight")
     }
 
     @Suite struct FileIO {

@@ -26,6 +26,11 @@ public struct SafetensorsEntry: Equatable, Sendable {
 public struct SafetensorsFile: Equatable, Sendable {
     public var entries: [String: SafetensorsEntry]
     public var metadata: [String: String]
+
+    public init(entries: [String: SafetensorsEntry], metadata: [String: String]) {
+        self.entries = entries
+        self.metadata = metadata
+    }
 }
 
 /// Writes `entries` as float32 tensors, atomically (temporary file, then rename).
