@@ -50,7 +50,10 @@ let package = Package(
             name: "Bench", dependencies: ["Workbook", "NN", "Tensor"], path: "Tools/Bench",
             exclude: ["peer"], swiftSettings: fast),
         .target(name: "Book", path: "Sources/Book"),
-        .executableTarget(name: "BookTool", dependencies: ["Book"], path: "Tools/BookTool"),
+        .executableTarget(
+            name: "BookTool",
+            dependencies: ["Book", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/BookTool"),
         .testTarget(name: "BookTests", dependencies: ["Book"]),
         // Runs the chapter executables; they are built by `swift build`/`swift test` too.
         .testTarget(name: "ChapterTests", dependencies: ["CGD"]),

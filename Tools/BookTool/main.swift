@@ -1,32 +1,44 @@
-// Writes book.md from Docs/ and the code excerpts marked in the sources.
+// Writes book.md from the chapters' literate sources, Docs/ and the library excerpts.
 //   swift run BookTool          rewrite book.md
 //   swift run BookTool --check  exit 1 if book.md is stale or links a missing figure
+import ArgumentParser
 import Book
 import Foundation
 
-let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-let builder = BookBuilder(root: root)
-do {
-    let book = try builder.build()
-    let bookURL = root.appendingPathComponent(BookBuilder.bookPath)
-    let missing = BookBuilder.figureReferences(in: book).filter {
-        !FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path)
-    }
-    if CommandLine.arguments.contains("--check") {
-        let current = try? String(contentsOf: bookURL, encoding: .utf8)
-        guard current == book else {
-            print("book.md is stale: run `swift run BookTool`")
-            exit(1)
+struct BookTool: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "BookTool",
+        abstract: "Renders book.md from Chapters/*/main.swift, Docs/ and the library excerpts they include.")
+
+    @Flag(help: "Only check: exit 1 if book.md differs from what would be written, or links a missing figure.")
+    var check = false
+
+    func run() throws {
+        let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let builder = BookBuilder(root: root)
+        let book = try builder.build()
+        let bookURL = root.appendingPathComponent(BookBuilder.bookPath)
+        if check {
+            guard (try? String(contentsOf: bookURL, encoding: .utf8)) == book else {
+                throw failure("book.md is stale: run `swift run BookTool`")
+            }
+        } else {
+            try Data(book.utf8).write(to: bookURL, options: .atomic)
+            print("wrote \(BookBuilder.bookPath)")
         }
-    } else {
-        try Data(book.utf8).write(to: bookURL, options: .atomic)
-        print("wrote \(BookBuilder.bookPath)")
+        let missing = BookBuilder.figureReferences(in: book).filter {
+            !FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path)
+        }
+        guard missing.isEmpty else {
+            throw failure("book.md links figures that do not exist: \(missing.joined(separator: ", "))")
+        }
     }
-    if !missing.isEmpty {
-        print("book.md links figures that do not exist: \(missing.joined(separator: ", "))")
-        exit(1)
-    }
-} catch {
-    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-    exit(1)
 }
+
+/// Prints one line on standard error; the caller throws the result to exit with status 1.
+func failure(_ message: String) -> ExitCode {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    return .failure
+}
+
+BookTool.main()

@@ -10,7 +10,7 @@ public protocol ChapterDefaults {
 }
 
 /// The options every training chapter shares, with the chapter's own defaults.
-public struct TrainingOptions<Defaults: ChapterDefaults>: ParsableArguments {
+public struct TrainingOptions<Defaults: ChapterDefaults>: ParsableArguments, Sendable {
     @Option(help: "Passes over the training data.")
     public var epochs: Int = Defaults.epochs
 
@@ -66,7 +66,7 @@ public struct TrainingOptions<Defaults: ChapterDefaults>: ParsableArguments {
 }
 
 /// Where training data comes from.
-public struct DataOptions: ParsableArguments {
+public struct DataOptions: ParsableArguments, Sendable {
     @Option(help: "Folder of MNIST-format IDX files, gzipped or not (e.g. MNIST digits).")
     public var data: String = defaultFashionMNISTDirectory
 

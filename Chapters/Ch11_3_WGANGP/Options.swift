@@ -1,0 +1,33 @@
+import ArgumentParser
+import Workbook
+
+enum Defaults: ChapterDefaults {
+    static let epochs = 5
+    static let batchSize = 64
+    static let learningRate: Float = 1e-4
+    static let latentDimension = 100
+}
+
+struct Options: ParsableCommand, Sendable {
+    static let configuration = CommandConfiguration(commandName: "Ch11_3_WGANGP", abstract: "Wasserstein GAN with gradient penalty (double backprop); --compare trains weight clipping too.")
+
+    @OptionGroup var training: TrainingOptions<Defaults>
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "Weight λ of the gradient penalty.")
+    var lambda: Float = 10
+
+    @Option(help: "Critic updates per generator update.")
+    var nCritic: Int = 5
+
+    @Flag(help: "Also train WGAN with weight clipping (c = 0.01, RMSprop 5e-5) on the same data and budget, and compare.")
+    var compare = false
+
+    func validate() throws {
+        try requirePositive(lambda, "--lambda")
+        try requirePositive(nCritic, "--n-critic")
+    }
+}
+
+/// The command line, parsed when the chapter first reads it.
+let options = Options.parseCommandLine()

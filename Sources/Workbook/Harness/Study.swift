@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Tensor
+
+/// The options of a chapter that runs a study of its own (many small models, or metrics)
+/// rather than one `TrainingRun`.
+public struct StudyOptions: ParsableArguments, Sendable {
+    @Option(help: "Seed for data, weights and noise: same seed and threads, same figures and tables.")
+    public var seed: UInt64 = 0
+
+    @Option(help: "Folder for figures and tables.")
+    public var out: String = "figures"
+
+    @Option(help: "Threads: for matrix products, or for runs done side by side in a study of many small runs.")
+    public var threads: Int = 2
+
+    @Flag(help: "A tiny smoke run of a few seconds, for tests and CI.")
+    public var quick = false
+
+    public init() {}
+
+    public func validate() throws {
+        try requirePositive(threads, "--threads")
+    }
+}
+
+/// One run of such a chapter: sets the thread count, checks that the output folder takes
+/// files (before minutes of work, not after), and prints the closing `summary:` line.
+public struct Study {
+    /// File-name prefix of the outputs, e.g. "ch11_3_mode_collapse".
+    public let name: String
+    public let options: StudyOptions
+    private let started = ContinuousClock.now
+
+    public init(name: String, options: StudyOptions) {
+        self.name = name
+        self.options = options
+        setComputeThreads(options.threads)
+        orExit { try ensureWritableFolder(options.out) }
+    }
+
+    /// `<--out>/<name>_<what>`, e.g. `figures/ch11_3_mode_collapse_table.md`.
+    public func path(_ what: String) -> String { "\(options.out)/\(name)_\(what)" }
+
+    /// Whole seconds since the study started.
+    public var seconds: Int { Int((ContinuousClock.now - started).components.seconds) }
+
+    /// Prints `summary: chapter=<name> k=v …`.
+    public func finish(_ fields: KeyValuePairs<String, String>) {
+        print(summaryLine(chapter: name, Array(fields)))
+    }
+}
+
+/// The closing line that tools and benchmarks parse: `summary: chapter=NAME k=v k=v …`.
+/// Every chapter prints it through here, so its form is defined once.
+public func summaryLine(chapter: String, _ fields: [(key: String, value: String)]) -> String {
+    (["summary: chapter=\(chapter)"] + fields.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
+}
