@@ -80,7 +80,7 @@ public struct BookBuilder {
                     throw BookError("\(path):\(index + 1): prose contains `/*`, which opens a nested comment in Swift; reword it")
                 }
                 if let end = line.range(of: "*/") {
-                    add(String(line[..<end.lowerBound]), prose: true)
+                    add(String(line[..<end.lowerBound]).trimmingTrailingSpaces(), prose: true)
                     inBlockComment = false
                     flush()
                 } else {
@@ -89,7 +89,7 @@ public struct BookBuilder {
             } else if trimmed.hasPrefix("/*:") {
                 let rest = String(trimmed.dropFirst(3))
                 if let end = rest.range(of: "*/") {
-                    add(String(rest[..<end.lowerBound]), prose: true)
+                    add(String(rest[..<end.lowerBound]).trimmingTrailingSpaces(), prose: true)
                     flush()
                 } else {
                     add(rest, prose: true)
@@ -168,6 +168,13 @@ public struct BookBuilder {
         } catch {
             throw BookError("cannot read \(path): \(error.localizedDescription)")
         }
+    }
+}
+
+extension String {
+    /// The text before a closing `*/` without the spaces that separated it from the marker.
+    func trimmingTrailingSpaces() -> String {
+        String(self[..<(lastIndex(where: { $0 != " " }).map(index(after:)) ?? startIndex)])
     }
 }
 

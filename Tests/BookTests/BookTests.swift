@@ -40,6 +40,56 @@ struct BookTests {
         #expect(throws: BookError.self) { try BookBuilder.excerpt(named: "missing", in: source, path: "x.swift") }
     }
 
+    @Test func chapterSourcesRenderAsProseAndListings() throws {
+        let source = """
+            /*:
+             ## A section
+
+             Prose, with an include:
+             <!-- snippet: lib.swift#step -->
+             */
+            import Workbook
+            // snippet.hide
+            let plumbing = 1
+            // snippet.show
+            // snippet.shown-elsewhere
+            let taught = 2
+            // snippet.end
+            //: A line of prose
+            //: and its second line.
+            // snippet.hide
+            let onlyHidden = 3
+            // snippet.show
+
+            /*: Closing words. */
+            """
+        let rendered = try BookBuilder.renderPlayground(source, path: "main.swift")
+        #expect(rendered == """
+            ## A section
+
+            Prose, with an include:
+            <!-- snippet: lib.swift#step -->
+
+            ```swift
+            import Workbook
+            let taught = 2
+            ```
+
+            A line of prose
+            and its second line.
+
+            Closing words.
+
+            """)
+    }
+
+    @Test func proseThatWouldNestACommentIsRefused() {
+        // `figures/*.png` inside a Swift block comment opens a nested comment.
+        let source = "/*:\n See figures/*.png.\n */\nlet x = 1\n"
+        #expect(throws: BookError.self) { try BookBuilder.renderPlayground(source, path: "main.swift") }
+        #expect(throws: BookError.self) { try BookBuilder.renderPlayground("/*:\n never closed\n", path: "main.swift") }
+    }
+
     @Test func figureLinksAreFound() {
         let text = "See ![grid](figures/a.png) and [plot](figures/b_c.png), not (figures/x.png)."
         #expect(BookBuilder.figureReferences(in: text) == ["figures/a.png", "figures/b_c.png"])
