@@ -1,4 +1,5 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
 // Readers type `swift run Ch11_3_WGANGP`, which builds in the debug configuration.
@@ -10,18 +11,11 @@ let fast: [SwiftSetting] = [
 // The C kernels: vectorise, and let sqrtf be an instruction (no errno).
 let cFast: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
 
-// One executable per section of the chapter; add a chapter here when its folder exists.
-let chapters = [
-    "Ch11_1_GenerativeModels",
-    "Ch11_2_Minimax",
-    "Ch11_2_WGAN",
-    "Ch11_3_WGANGP",
-    "Ch11_3_ModeCollapse",
-    "Ch11_5_Metrics",
-    "Ch11_2_RGAN",
-    "Ch11_4_DCGAN",
-    "Ch11_4_CGAN",
-]
+// One executable per section: every folder in Chapters/ is a chapter target of the same
+// name, so adding a chapter needs no edit here.
+let chapters = ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/Chapters")) ?? [])
+    .filter { $0.hasPrefix("Ch") }
+    .sorted()
 
 let package = Package(
     name: "GANsInSwift",

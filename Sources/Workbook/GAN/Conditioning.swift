@@ -1,4 +1,3 @@
-import ArgumentParser
 import NN
 import Tensor
 
@@ -7,7 +6,7 @@ import Tensor
 // so the label travels appended to their usual input.
 
 /// How the discriminator is told the class (`--conditioning`).
-public enum DiscriminatorConditioning: String, CaseIterable, ExpressibleByArgument, Sendable {
+public enum DiscriminatorConditioning: String, CaseIterable, Sendable {
     /// The one-hot label as `classes` extra constant image channels, as the original chapter
     /// intended: the first convolution sees the image and its class together.
     case channels

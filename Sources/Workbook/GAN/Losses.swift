@@ -1,4 +1,3 @@
-import ArgumentParser
 import CBLAS
 import NN
 import Tensor
@@ -27,7 +26,7 @@ public func generatorLoss(fakeLogits: Tensor, _ kind: GeneratorLossKind = .nonSa
 }
 // snippet.end
 
-public enum GeneratorLossKind: String, CaseIterable, ExpressibleByArgument, Sendable {
+public enum GeneratorLossKind: String, CaseIterable, Sendable {
     case nonSaturating = "non-saturating"
     case saturating
 }

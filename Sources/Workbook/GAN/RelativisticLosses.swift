@@ -1,4 +1,3 @@
-import ArgumentParser
 import NN
 import Tensor
 
@@ -9,7 +8,7 @@ import Tensor
 /// relativistic one judges real against fake: "how much more real is x_r than x_f?"
 /// (Jolicoeur-Martineau, 2018). The "average" variants compare each image with the mean
 /// score of the other kind in the batch.
-public enum AdversarialLoss: String, CaseIterable, ExpressibleByArgument, Sendable {
+public enum AdversarialLoss: String, CaseIterable, Sendable {
     /// Relativistic average least squares, the original chapter's choice.
     case ralsgan
     /// Relativistic standard GAN: σ(C(x_r) − C(x_f)) for pairs of one real and one fake.

@@ -1,11 +1,8 @@
-import ArgumentParser
 import Foundation
 import NN
 import Tensor
 
 // Small pieces shared by the six toy generative models of §11.1.
-
-extension ToyDistribution: ExpressibleByArgument {}
 
 extension Activation {
     /// x·sigmoid(x) (SiLU): smooth, so the energy model's score ∇ₓE can itself be

@@ -1,0 +1,8 @@
+import ArgumentParser
+
+// The library's choices that chapters take as command-line values (`--loss saturating`):
+// kept beside the options, so the GAN code itself knows nothing of the command line.
+extension GeneratorLossKind: ExpressibleByArgument {}
+extension DiscriminatorConditioning: ExpressibleByArgument {}
+extension AdversarialLoss: ExpressibleByArgument {}
+extension ToyDistribution: ExpressibleByArgument {}
