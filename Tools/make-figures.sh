@@ -17,6 +17,8 @@ run() {
     if [ "$1" = --keep ]; then keep="$2"; shift 2; fi
     local chapter="$1"; shift
     case "$chapter" in "$only"*) ;; *) return 0 ;; esac
+    # The book's figures are written only on request: a chapter's default --out is runs/.
+    case " $* " in *" --out "*) ;; *) set -- "$@" --out figures ;; esac
     echo "== swift run $chapter $*"
     ".build/debug/$chapter" "$@"
     if [ -n "$keep" ]; then

@@ -29,8 +29,8 @@ public struct TrainingOptions<Defaults: ChapterDefaults>: ParsableArguments, Sen
     @Option(help: "Seed for weights, noise and data order: same seed and threads, same figures.")
     public var seed: UInt64 = 0
 
-    @Option(help: "Folder for figures.")
-    public var out: String = "figures"
+    @Option(help: ArgumentHelp(outputFolderHelp, valueName: "folder"))
+    public var out: String?
 
     @Option(help: "Folder for checkpoints; a run writes into its own subfolder <folder>/<run name>.")
     public var checkpointDir: String = "checkpoints"
@@ -60,7 +60,7 @@ public struct TrainingOptions<Defaults: ChapterDefaults>: ParsableArguments, Sen
     /// The settings as a plain value the harness keeps.
     public var settings: RunSettings {
         RunSettings(epochs: epochs, steps: steps, batchSize: batchSize, learningRate: learningRate,
-                    latentDimension: latentDim, seed: seed, outputFolder: out, checkpointFolder: checkpointDir,
+                    latentDimension: latentDim, seed: seed, outputFolder: out ?? defaultOutputFolder(), checkpointFolder: checkpointDir,
                     resume: resume, threads: threads, quick: quick)
     }
 }
@@ -71,6 +71,39 @@ public struct DataOptions: ParsableArguments, Sendable {
     public var data: String = defaultFashionMNISTDirectory
 
     public init() {}
+}
+
+/// `--out`'s help, the same in every chapter.
+public let outputFolderHelp = "Folder for figures, tables and logs. Default: runs/<chapter>, plus the settings you changed (e.g. runs/ch11_2_minimax-lr-0.001), so experiments never replace the book's figures; the book's own are made with --out figures."
+
+/// Where a run writes when `--out` is not given: `runs/<chapter>`, followed by the options
+/// that change results, so that two experiments keep apart and the committed `figures/`
+/// change only when asked (`--out figures`, as Tools/make-figures.sh does).
+public func defaultOutputFolder(arguments: [String] = CommandLine.arguments) -> String {
+    let chapter = URL(fileURLWithPath: arguments.first ?? "chapter").lastPathComponent.lowercased()
+    // Options that change where or how fast a run goes, not what it computes.
+    let neutral: Set<String> = ["--threads", "--checkpoint-dir", "--data", "--images"]
+    let neutralFlags: Set<String> = ["--resume", "--no-preview"]
+    var parts: [String] = []
+    var index = 1
+    while index < arguments.count {
+        let argument = arguments[index]
+        let name = String(argument.split(separator: "=", maxSplits: 1).first ?? "")
+        let takesValue = !argument.contains("=") && index + 1 < arguments.count && !arguments[index + 1].hasPrefix("--")
+        if neutral.contains(name) {
+            index += takesValue ? 2 : 1
+            continue
+        }
+        if !neutralFlags.contains(name) {
+            parts.append(argument.replacingOccurrences(of: "=", with: "-"))
+            if takesValue { parts.append(arguments[index + 1]) }
+        }
+        index += takesValue ? 2 : 1
+    }
+    let suffix = parts.map { $0.drop(while: { $0 == "-" }) }
+        .map { String($0.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" ? $0 : "-" }) }
+        .joined(separator: "-")
+    return "runs/" + chapter + (suffix.isEmpty ? "" : "-" + suffix)
 }
 
 public func requirePositive(_ value: Int, _ flag: String) throws {

@@ -8,8 +8,8 @@ public struct StudyOptions: ParsableArguments, Sendable {
     @Option(help: "Seed for data, weights and noise: same seed and threads, same figures and tables.")
     public var seed: UInt64 = 0
 
-    @Option(help: "Folder for figures and tables.")
-    public var out: String = "figures"
+    @Option(help: ArgumentHelp(outputFolderHelp, valueName: "folder"))
+    public var out: String?
 
     @Option(help: "Threads: for matrix products, or for runs done side by side in a study of many small runs.")
     public var threads: Int = 2
@@ -35,12 +35,17 @@ public struct Study {
     public init(name: String, options: StudyOptions) {
         self.name = name
         self.options = options
+        outputFolder = options.out ?? defaultOutputFolder()
         setComputeThreads(options.threads)
-        orExit { try ensureWritableFolder(options.out) }
+        orExit { try ensureWritableFolder(outputFolder) }
+        if options.out == nil { print("figures and tables go to \(outputFolder)/") }
     }
 
-    /// `<--out>/<name>_<what>`, e.g. `figures/ch11_3_mode_collapse_table.md`.
-    public func path(_ what: String) -> String { "\(options.out)/\(name)_\(what)" }
+    /// `--out`, or the default folder of this run's settings.
+    public let outputFolder: String
+
+    /// `<output folder>/<name>_<what>`, e.g. `figures/ch11_3_mode_collapse_table.md`.
+    public func path(_ what: String) -> String { "\(outputFolder)/\(name)_\(what)" }
 
     /// Whole seconds since the study started.
     public var seconds: Int { Int((ContinuousClock.now - started).components.seconds) }

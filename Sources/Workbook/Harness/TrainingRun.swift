@@ -27,6 +27,7 @@ public final class TrainingRun {
         self.settings = settings
         setComputeThreads(settings.threads)
         orExit { try ensureWritableFolder(settings.outputFolder) }
+        if settings.outputFolder.hasPrefix("runs/") { print("figures and logs go to \(settings.outputFolder)/") }
     }
 
     /// A generator for one purpose ("weights", "fixed noise", …), derived from `--seed`,
