@@ -25,9 +25,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
-        .systemLibrary(name: "CGD", path: "Sources/CGD"),
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // System libraries: a missing one gets SwiftPM's hint naming the package to install.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+        .systemLibrary(name: "CGD", path: "Sources/CGD", pkgConfig: "gdlib",
+                       providers: [.apt(["libgd-dev", "libpng-dev", "fonts-dejavu-core"]), .brew(["gd"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "CKernels", cSettings: cFast),
         .target(name: "Tensor", dependencies: ["CBLAS", "CKernels"], swiftSettings: fast),
         // File formats (safetensors, zip/npz/npy, gzip, atomic writes) and their error type.
