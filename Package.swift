@@ -33,6 +33,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "CKernels", cSettings: cFast),
+        .target(name: "Version"),
         .target(name: "Tensor", dependencies: ["CBLAS", "CKernels"], swiftSettings: fast),
         // File formats (safetensors, zip/npz/npy, gzip, atomic writes) and their error type.
         .target(name: "Formats", dependencies: ["CZlib"], swiftSettings: fast),
@@ -40,7 +41,7 @@ let package = Package(
         .target(
             name: "Workbook",
             dependencies: [
-                "NN", "Formats", "Tensor", "CGD", "CBLAS",
+                "NN", "Formats", "Tensor", "CGD", "CBLAS", "Version",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fast),
@@ -50,9 +51,10 @@ let package = Package(
         .target(name: "Book", path: "Sources/Book"),
         .executableTarget(
             name: "BookTool",
-            dependencies: ["Book", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Book", "Version", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tools/BookTool"),
         .testTarget(name: "BookTests", dependencies: ["Book"]),
+        .testTarget(name: "VersionTests", dependencies: ["Version"]),
         // Runs the chapter executables; they are built by `swift build`/`swift test` too.
         .testTarget(name: "ChapterTests", dependencies: ["CGD"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: fast),

@@ -9,7 +9,9 @@ enum Defaults: ChapterDefaults {
 }
 
 struct Options: ParsableCommand, Sendable {
-    static let configuration = CommandConfiguration(commandName: "Ch11_3_WGANGP", abstract: "Wasserstein GAN with gradient penalty (double backprop); --compare trains weight clipping too.")
+    static let configuration = CommandConfiguration(
+        commandName: "Ch11_3_WGANGP", abstract: "Wasserstein GAN with gradient penalty (double backprop); --compare trains weight clipping too.",
+        version: workbookVersion)
 
     @OptionGroup var training: TrainingOptions<Defaults>
     @OptionGroup var data: DataOptions

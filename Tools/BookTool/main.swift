@@ -4,11 +4,13 @@
 import ArgumentParser
 import Book
 import Foundation
+import Version
 
 struct BookTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "BookTool",
-        abstract: "Renders book.md from Chapters/*/main.swift, Docs/ and the library excerpts they include.")
+        abstract: "Renders book.md from Chapters/*/main.swift, Docs/ and the library excerpts they include.",
+        version: workbookVersion)
 
     @Flag(help: "Only check: exit 1 if book.md differs from what would be written, or links a missing figure.")
     var check = false

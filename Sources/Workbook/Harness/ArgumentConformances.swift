@@ -1,4 +1,6 @@
 import ArgumentParser
+// Chapters name `workbookVersion` in their CommandConfiguration, for `--version`.
+@_exported import Version
 
 // The library's choices that chapters take as command-line values (`--loss saturating`):
 // kept beside the options, so the GAN code itself knows nothing of the command line.
