@@ -165,11 +165,58 @@ struct EvaluationTests {
     @Test func checkpointsWithoutAKnownChapterAreRefused() throws {
         let folder = try temporaryFolder()
         _ = try writeMinimaxCheckpoint(folder + "/unknown.safetensors", metadata: ["chapter": "ch99", "latent_dim": "8"])
-        _ = try writeMinimaxCheckpoint(folder + "/nolatent.safetensors", metadata: ["chapter": "ch11_2_wgan"])
         _ = try writeMinimaxCheckpoint(folder + "/wrong.safetensors", metadata: ["chapter": "ch11_4_dcgan", "latent_dim": "8"])
-        for name in ["unknown", "nolatent", "wrong"] {
+        _ = try writeMinimaxCheckpoint(folder + "/nolatent.safetensors", metadata: ["chapter": "ch11_4_dcgan"])
+        for name in ["unknown", "wrong", "nolatent"] {
             #expect(throws: EvaluationError.self) { try CheckpointGenerator(path: folder + "/\(name).safetensors") }
         }
+        // Without latent_dim, the latent size comes from the first layer's weight.
+        _ = try writeMinimaxCheckpoint(folder + "/inferred.safetensors", metadata: ["chapter": "ch11_2_wgan"])
+        let inferred = try CheckpointGenerator(path: folder + "/inferred.safetensors")
+        #expect(inferred.chapter == .wgan && inferred.latentDimension == 8)
+    }
+
+    /// What `safetensors.torch.save_file(G.state_dict(), path)` writes: no metadata, and
+    /// BatchNorm's `num_batches_tracked` as an int64 scalar beside the float32 tensors.
+    func writePyTorchStyleFile(_ path: String, network: any Layer) throws {
+        var header: [String] = [], data: [UInt8] = []
+        for (name, tensor) in network.stateDict.sorted(by: { $0.name < $1.name }) {
+            let start = data.count
+            if !name.hasSuffix("num_batches_tracked") {
+                for value in tensor.values { withUnsafeBytes(of: value.bitPattern.littleEndian) { data += $0 } }
+                header.append("\"\(name)\":{\"dtype\":\"F32\",\"shape\":\(tensor.shape),\"data_offsets\":[\(start),\(data.count)]}")
+            } else {
+                withUnsafeBytes(of: Int64(1234).littleEndian) { data += $0 }
+                header.append("\"\(name)\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[\(start),\(data.count)]}")
+            }
+        }
+        let json = Array(("{" + header.joined(separator: ",") + "}").utf8)
+        let bytes = withUnsafeBytes(of: UInt64(json.count).littleEndian, Array.init) + json + data
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test func generatorsSavedByPyTorchAreScoredByTheirShapes() throws {
+        let folder = try temporaryFolder()
+        var weights = SeededGenerator(seed: 3)
+        try writePyTorchStyleFile(folder + "/dcgan.safetensors", network: dcganGenerator(latent: 16, using: &weights))
+        let dcgan = try CheckpointGenerator(path: folder + "/dcgan.safetensors")
+        #expect(dcgan.chapter == .dcgan && dcgan.latentDimension == 16)
+        #expect(try dcgan.sample(count: 2, seed: 1).shape == [2, 1, 28, 28])
+
+        try writePyTorchStyleFile(folder + "/mlp.safetensors", network: mlpGenerator(latent: 12, pixels: 784, using: &weights))
+        let mlp = try CheckpointGenerator(path: folder + "/mlp.safetensors")
+        #expect(mlp.chapter == .minimax && mlp.latentDimension == 12)
+
+        // A conditional generator is a DCGAN with ten more inputs: it is scored as one only when named.
+        try writePyTorchStyleFile(folder + "/cgan.safetensors", network: dcganGenerator(latent: 26, using: &weights))
+        let conditional = try CheckpointGenerator(path: folder + "/cgan.safetensors", architecture: .conditional)
+        #expect(conditional.chapter == .conditional && conditional.latentDimension == 16)
+
+        // A discriminator is neither, and the error says what to pass.
+        try writePyTorchStyleFile(folder + "/critic.safetensors", network: mlpDiscriminator(pixels: 784, using: &weights))
+        let error = try #require(throws: EvaluationError.self) { try CheckpointGenerator(path: folder + "/critic.safetensors") }
+        #expect(error.description.contains("--architecture"))
+        #expect(throws: EvaluationError.self) { try CheckpointGenerator(path: folder + "/mlp.safetensors", architecture: .dcgan) }
     }
 
     @Test func everyRegisteredChapterBuildsAGeneratorOf28x28Images() throws {

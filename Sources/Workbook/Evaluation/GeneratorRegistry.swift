@@ -48,22 +48,38 @@ public struct CheckpointGenerator {
     public let latentDimension: Int
     let network: any Layer
 
-    /// Reads `path` (a `*generator.safetensors` written by a training chapter), rebuilds the
-    /// architecture named by its "chapter" metadata and loads the weights.
-    public init(path: String) throws {
+    /// Reads `path`, rebuilds the generator's architecture and loads the weights. The
+    /// architecture is the one the file's "chapter" metadata names (every training chapter
+    /// writes it); else `architecture`; else, for a file saved elsewhere (PyTorch's
+    /// `save_file(G.state_dict(), …)` has no metadata), the one of the MLP and DCGAN
+    /// generators whose tensor names and shapes the file matches. A conditional generator
+    /// looks like a DCGAN with ten more inputs, so it is never guessed: name it.
+    public init(path: String, architecture: ChapterGenerator? = nil) throws {
         let file = try readSafetensors(path)
         let known = ChapterGenerator.allCases.map(\.rawValue).joined(separator: ", ")
-        guard let name = file.metadata["chapter"], let chapter = ChapterGenerator(rawValue: name) else {
-            throw EvaluationError("\(path) names chapter '\(file.metadata["chapter"] ?? "none")' in its metadata, not one of \(known)",
+        let named = file.metadata["chapter"]
+        if let named, ChapterGenerator(rawValue: named) == nil {
+            throw EvaluationError("\(path) names chapter '\(named)' in its metadata, not one of \(known)",
                                   fix: "pass a generator.safetensors written by one of those chapters")
         }
-        guard let latent = file.metadata["latent_dim"].flatMap(Int.init), latent > 0 else {
-            throw EvaluationError("\(path) has no latent_dim in its metadata", fix: "pass a checkpoint written by a training chapter")
+        // The first layer is Linear(latent, …) in every architecture: its weight is [out, latent].
+        let inputs = file.entries["0.weight"].flatMap { $0.shape.count == 2 ? $0.shape[1] : nil }
+        let candidates = named.flatMap(ChapterGenerator.init(rawValue:)).map { [$0] } ?? architecture.map { [$0] }
+            ?? [.minimax, .dcgan]
+        var matches: [(ChapterGenerator, Int, any Layer)] = []
+        for chapter in candidates {
+            let latent = file.metadata["latent_dim"].flatMap(Int.init)
+                ?? inputs.map { chapter == .conditional ? $0 - ChapterGenerator.classes : $0 }
+            guard let latent, latent > 0, latent <= 1 << 16 else { continue }
+            let network = chapter.build(latent: latent)
+            if file.load(into: network.stateDict) == nil { matches.append((chapter, latent, network)) }
         }
-        let network = chapter.build(latent: latent)
-        if let mismatch = file.load(into: network.stateDict) {
-            throw EvaluationError("\(path) does not hold \(chapter.rawValue)'s generator (tensor \(mismatch.name) missing or misshapen)",
-                                  fix: "pass the generator.safetensors file, not the discriminator's or another model's")
+        guard let (chapter, latent, network) = matches.first else {
+            let which = candidates.count == 1 ? "\(candidates[0].rawValue)'s generator" : "an MLP or DCGAN generator (\(known))"
+            throw EvaluationError("\(path) does not hold \(which): its tensor names or shapes differ",
+                                  fix: named == nil && architecture == nil
+                                    ? "pass the generator's safetensors file, and --architecture NAME if it is a conditional generator"
+                                    : "pass the generator.safetensors file, not the discriminator's or another model's")
         }
         self.path = path
         self.chapter = chapter
