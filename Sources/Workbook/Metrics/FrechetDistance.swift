@@ -27,7 +27,9 @@ public func frechetDistance(_ first: GaussianStats, _ second: GaussianStats) thr
     let middle = matrixProduct(matrixProduct(rootFirst, second.sigma, order: d), rootFirst, order: d)
     let eigenvalues = try symmetricEigen(middle, order: d, wantVectors: false).values
     let traceOfRoot = eigenvalues.reduce(0) { $0 + max($1, 0).squareRoot() }
-    return meanTerm + traceTerm - 2 * traceOfRoot
+    // A squared distance is never negative; round-off in the large, nearly cancelling trace
+    // terms can leave identical sets slightly below zero (printed "-0.00" with "%.2f").
+    return max(0, meanTerm + traceTerm - 2 * traceOfRoot)
 }
 
 /// The Fréchet distance between the Gaussians fitted to two feature sets.
