@@ -1,8 +1,9 @@
 /*:
- # 11.5 Evaluating GANs
+ ## 11.5 Evaluating GANs
 
- A GAN's losses say how the two players are doing against each other, not how good the
- images are. To compare models we need numbers computed from samples alone:
+ A GAN's two losses describe a contest, not a result: a discriminator loss that stays flat
+ can mean two excellent players or two poor ones. To compare models we need numbers that are
+ computed from the samples alone:
 
  * the **Inception Score** (IS): are the images confidently classifiable, and do they
    cover all the classes?
@@ -11,485 +12,265 @@
  * the **kernel distance** (KID): the same question without assuming Gaussians;
  * **precision and recall**: how many fakes look real, how much of the real data is covered?
 
- All four look at images through a classifier. Inception-v3 cannot be downloaded here, so
- the classifier is a small CNN of our own, trained on Fashion-MNIST's training split.
- The numbers therefore compare models *within this workbook* only.
+ Every number in this section comes from one command,
 
-     swift run Ch11_5_Metrics sanity            the metrics on deliberately damaged real images
+     swift run Ch11_5_Metrics --help
+
+ whose subcommands are
+
+     swift run Ch11_5_Metrics sanity            the metrics on deliberately damaged real images (the default)
      swift run Ch11_5_Metrics score FILE        a generator checkpoint, a PNG folder, an IDX file or .npz stats
      swift run Ch11_5_Metrics leaderboard       every generator in models/ on the same N samples
-     swift run Ch11_5_Metrics train-classifier  retrain the feature network
+     swift run Ch11_5_Metrics train-classifier  retrain the network the metrics look through
+
+ This file is the section and runs that command line. Each subcommand's plumbing sits beside
+ it in a file of its own (`TrainClassifier.swift`, `Score.swift`, `Sanity.swift`,
+ `Leaderboard.swift`, the options in `Options.swift`); the metrics themselves live in the
+ library, `Sources/Workbook/Metrics/`, and are shown below where they are explained.
+
+ ### Looking through a classifier
+
+ Pixels are a poor space to compare images in: shifting a shirt by two pixels moves it far in
+ pixel space and not at all in meaning. The usual metrics therefore compare images through a
+ trained classifier: its class probabilities p(y|x) and the activations of its last hidden
+ layer, a compact description of what it sees. The standard choice is Inception-v3
+ trained on ImageNet. Its weights cannot be downloaded in our setting, and ImageNet
+ features would be a strange lens for 28 × 28 grey clothing anyway, so we train our own
+ (`FeatureClassifier` in `Sources/Workbook/Evaluation/FeatureClassifier.swift`):
+ three 3 × 3 convolutions (two with stride 2 instead of pooling), batch normalisation, and a
+ 128-unit layer whose ReLU outputs are the **features**; a last linear layer maps them to
+ the ten classes, and its softmax gives **p(y|x)**.
+
+ <!-- snippet: Sources/Workbook/Evaluation/FeatureClassifier.swift#classifier -->
+
+ It is trained with our own library on Fashion-MNIST's training split: two epochs of Adam,
+ the second at a tenth of the learning rate (`TrainClassifier.swift`).
+
+ <!-- snippet: Chapters/Ch11_5_Metrics/TrainClassifier.swift#train-classifier -->
+
+     swift run Ch11_5_Metrics train-classifier
+
+ rewrites `models/classifier.safetensors` (about 1 MB) bit for bit and prints the test
+ accuracy: 91.2% after about two and a half minutes of CPU time on two cores (longer on a busy machine).
+
+ **What this means for the numbers.** Every score below is measured through this small
+ network. The scores rank the models of this workbook against each other and against real
+ data; they are *not* FID or IS in the published sense, and must never be set beside
+ Inception-based numbers from papers, which live on a different scale entirely. When we write
+ FD and KID instead of FID and KID-with-Inception, that is the reason.
+
+ ### The Inception Score
+
+ A good generator should produce images that the classifier finds easy to name (p(y|x)
+ peaked on one class) while, taken together, covering all the classes (the marginal
+ p(y) = E_x p(y|x) spread out). The KL divergence between the two measures both at once:
+
+ $$\mathrm{IS} = \exp\Big(\mathbb{E}_{x \sim p_G}\, \mathrm{KL}\big(p(y\mid x)\,\|\,p(y)\big)\Big),\qquad p(y) = \frac{1}{N}\sum_{i=1}^N p(y\mid x_i).$$
+
+ It runs from 1 (every image gets the same prediction, or every prediction is uniform) to
+ the number of classes, 10 here (every image confidently named, all classes equally often).
+ The score is computed on ten equal splits of the sample and reported as mean ± standard
+ deviation over the splits, as the original IS code and torch-fidelity do
+ (`inceptionScore` in `Sources/Workbook/Metrics/InceptionScore.swift`):
+
+ <!-- snippet: Sources/Workbook/Metrics/InceptionScore.swift#inception-score -->
+
+ **Erratum 6.** The original chapter's code took the marginal p(y) inside the loop over
+ images, i.e. from one image. Then p(y) = p(y|x), every KL term is zero, and the "score"
+ is exp(0) = 1 for any generator at all. The marginal must be the mean over the whole set
+ (here, over each split); `ErrataTests` pins the difference.
+
+ The Inception Score never looks at real data. A generator that draws one perfect image per
+ class, ten thousand times, scores close to the maximum while being useless.
+
+ ### The Fréchet distance
+
+ The Fréchet distance compares generated with real images. Fit a Gaussian to each set's
+ features, N(μ_r, Σ_r) and N(μ_g, Σ_g), and measure the distance between the two Gaussians
+ (the 2-Wasserstein distance, which has a closed form for Gaussians):
+
+ $$\mathrm{FD} = \lVert \mu_r - \mu_g \rVert^2 + \operatorname{Tr}\Sigma_r + \operatorname{Tr}\Sigma_g - 2\operatorname{Tr}\big(\Sigma_r^{1/2}\,\Sigma_g\,\Sigma_r^{1/2}\big)^{1/2}.$$
+
+ The first term sees a shift of the average image, the others a difference in spread and
+ correlation, so a generator that repeats a few good images is punished through its small
+ covariance. Lower is better; 0 means the two Gaussians coincide.
+
+ **Erratum 7: a matrix square root.** The last term is the trace of the *matrix* square
+ root of Σ_r Σ_g: the matrix S with S·S = Σ_r Σ_g. The original chapter called an
+ elementwise `sqrt()` on the product, which takes the square root of each entry: a
+ different number, and not even defined when an entry is negative (which off-diagonal
+ covariance products often are). Our library computes it the stable way: Σ_r^½ from the
+ eigen-decomposition of Σ_r, then the eigenvalues λ_i of the symmetric matrix
+ Σ_r^½ Σ_g Σ_r^½, which are those of Σ_r Σ_g, and the trace of the root is Σ √λ_i, with
+ round-off below zero clamped to 0. Everything runs in Float64: the trace terms are large
+ and nearly cancel, and Float32 would lose the difference. The means and covariances
+ (`GaussianStats`, divided by N − 1 like numpy's `np.cov`) are what pytorch-fid stores in
+ its `.npz` files; `frechetDistance` in `Sources/Workbook/Metrics/FrechetDistance.swift`
+ takes two of them:
+
+ <!-- snippet: Sources/Workbook/Metrics/FrechetDistance.swift#frechet-distance -->
+
+ ### The kernel distance (KID)
+
+ The Fréchet distance assumes Gaussian features and is biased: for a finite sample its
+ expected value is above the true distance, by an amount that shrinks like 1/N. The kernel
+ distance of Bińkowski et al. drops both problems. It estimates the squared maximum mean
+ discrepancy between the two feature distributions with the kernel
+ k(x, y) = (x·y/d + 1)³, without bias:
+
+ $$\mathrm{KID} = \frac{1}{m(m-1)}\sum_{i\ne j}\big[k(r_i, r_j) + k(g_i, g_j)\big] - \frac{2}{m^2}\sum_{i,j} k(r_i, g_j),$$
+
+ averaged over 100 random subsets of m = 1,000 from each set, with the standard deviation
+ over subsets (`kernelInceptionDistance` in
+ `Sources/Workbook/Metrics/KernelInceptionDistance.swift`; the kernel sums come from one
+ matrix product of the features each, in the helpers below it):
+
+ <!-- snippet: Sources/Workbook/Metrics/KernelInceptionDistance.swift#kernel-distance -->
+
+ Being unbiased, it can come out slightly negative when the two sets agree.
+ The kernel is cubic in the features, so KID's scale follows theirs: through our classifier
+ the GANs below score in the tens, where Inception-based KIDs in papers are hundredths.
+ Compare KIDs measured through the same network only.
+
+ ### Precision and recall
+
+ FD and KID fold two different failures into one number: images that look wrong, and parts
+ of the data the generator never produces. Kynkäänniemi et al. separate them. Around each
+ real feature vector draw a ball reaching to its third-nearest real neighbour; the union of
+ the balls approximates the region real images occupy. **Precision** is the fraction of
+ generated samples inside that region (how many fakes look real); **recall** swaps the
+ roles, the fraction of real samples inside the region of the generated ones (how much of the
+ data the generator covers). A collapsed generator has high precision and low recall.
+ `precisionRecall` in `Sources/Workbook/Metrics/PrecisionRecall.swift` answers both questions
+ in one pass over the distances between the two sets, a block of rows at a time:
+
+ <!-- snippet: Sources/Workbook/Metrics/PrecisionRecall.swift#precision-recall -->
+
+ ### Small samples are biased samples
+
+ The estimates depend on N. With fewer samples the covariance estimates are noisier and FD
+ rises; the Inception Score of a split depends on the split size; precision and recall
+ depend on how densely N points fill their balls. A comparison is only fair at the same N,
+ so every model is scored on N = 10,000 samples against the 10,000 test images, and every
+ command prints beside each score what *real* data gets at the same N: 10,000 training
+ images against the test set (and the test set's own Inception Score, the most a generator
+ can hope for under this classifier). That is what a perfect generator would get, the floor
+ no generator can beat, and the only honest way to read "FD = 20" (`RealData.swift`):
+
+ <!-- snippet: Chapters/Ch11_5_Metrics/RealData.swift#yardstick -->
+
+ ### Scoring anything
+
+ `score` accepts what pytorch-fid and torch-fidelity accept: a generator checkpoint of any
+ chapter (the file's metadata names the chapter and the latent size, so the architecture is
+ rebuilt before the weights are loaded), a folder of PNG or JPEG images, an IDX image file,
+ or an `.npz` file of statistics in pytorch-fid's layout (`mu`, `sigma`). `--save-stats`
+ writes the input's statistics in that layout, and an `.npz` is accepted as the reference
+ too; it holds no features, so only the Fréchet distance can use it. Whatever the input,
+ one function of `Sources/Workbook/Evaluation/ScoreCard.swift` computes all four metrics:
+
+ <!-- snippet: Sources/Workbook/Evaluation/ScoreCard.swift#score-card -->
+
+     swift run Ch11_5_Metrics score models/ch11_3_wgangp_generator.safetensors
+     swift run Ch11_5_Metrics score my_samples/ --save-stats my_samples.npz
+     swift run Ch11_5_Metrics score /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz --reference my_samples.npz
+
+ A generator is sampled in evaluation mode (batch normalisation with its running
+ statistics), from noise drawn with `--seed`; a conditional generator is asked for the ten
+ classes in turn.
+
+ <!-- snippet: Sources/Workbook/Evaluation/GeneratorRegistry.swift#sample-generator -->
+
+ ### Do the metrics notice damage?
+
+ Before trusting a metric with generators, we check it on real images damaged by a known
+ amount: Gaussian noise, blur, salt-and-pepper pixels, a grey square over part of the
+ garment, and a growing share of images replaced by trousers (a stand-in for a generator
+ that over-produces one class). Each disturbance is applied to the test set at strengths
+ from 0 to 1 and scored against training images (`Sanity.swift`). A stronger disturbance
+ extends a weaker one (the same noise scaled up, the same pixels and more), so a sound
+ distance must rise, and the Inception Score should fall.
+
+ <!-- snippet: Chapters/Ch11_5_Metrics/Sanity.swift#sanity -->
+
+     swift run Ch11_5_Metrics sanity
+
+ ![FD, KID and IS of the Fashion-MNIST test set under five disturbances of growing strength, with one test image at each strength](figures/ch11_5_metrics_sanity.png)
+
+ With 5,000 test images at each strength against 5,000 training images, every distance rises
+ strictly with every disturbance, and the Inception Score falls, from 7.97 for the clean
+ test set. The undamaged baseline is FD 1.2: that is the sampling noise of real against real
+ at this N. The scales differ from one disturbance to the next, and that is informative:
+ our classifier barely minds a grey square until it covers most of the garment (FD 6 at
+ strength 0.4, a third of the way to the heavy end's 161), and it minds per-pixel noise most
+ (FD 97 already at strength 0.2), because a network trained only on clean 28 × 28 images
+ never saw speckles. Replacing images by trousers is felt by all three metrics: FD and KID
+ because the class mix drifts away from the real one, IS because the marginal p(y)
+ concentrates on one class until the score reaches 1.04. A metric that looks through a
+ different network would weigh the same damage differently; "how bad" is always relative to
+ the features.
+
+ ### The leaderboard
+
+ Each chapter that trains a generator on Fashion-MNIST leaves its final generator in
+ `models/` (the book's figure script copies them there). The leaderboard scores all of them
+ on the same 10,000 samples against the same test set (`Leaderboard.swift`), so that they
+ can finally be compared:
+
+ <!-- snippet: Chapters/Ch11_5_Metrics/Leaderboard.swift#leaderboard -->
+
+     swift run Ch11_5_Metrics leaderboard
+
+ It writes the ranking as a markdown table (`figures/ch11_5_metrics_leaderboard.md`) and a
+ figure with the FD bars next to 36 samples of each model:
+
+ ![The leaderboard](figures/ch11_5_metrics_leaderboard.png)
+
+ *`swift run Ch11_5_Metrics leaderboard`, on the generators that `Tools/make-figures.sh`
+ keeps in `models/` (each chapter's default command, except the relativistic GAN's with
+ `--epochs 3` and the DCGAN's with `--epochs 1`).*
+
+ | model | FD ↓ | KID ↓ | IS ↑ | precision ↑ | recall ↑ |
+ |---|---:|---:|---:|---:|---:|
+ | `ch11_4_cgan` | 59.29 | 18.90 ± 1.63 | 5.91 ± 0.07 | 0.637 | 0.222 |
+ | `ch11_2_rgan` | 68.86 | 18.53 ± 1.55 | 4.42 ± 0.07 | 0.466 | 0.429 |
+ | `ch11_3_wgangp` | 112.39 | 28.49 ± 2.18 | 4.62 ± 0.09 | 0.523 | 0.003 |
+ | `ch11_4_dcgan` | 118.87 | 33.27 ± 2.07 | 3.54 ± 0.06 | 0.540 | 0.273 |
+ | `ch11_2_minimax` | 149.20 | 31.80 ± 2.03 | 3.99 ± 0.05 | 0.762 | 0.000 |
+ | `ch11_2_wgan` | 582.17 | 94.26 ± 2.47 | 1.04 ± 0.00 | 0.997 | 0.000 |
+ | *real: 10000 training images* | 0.38 | 0.02 ± 0.43 | 8.01 ± 0.05 | 0.870 | 0.880 |
+
+ The conditional GAN leads on FD and IS (on KID the relativistic GAN is level with it, within
+ one standard deviation), helped by being asked for each class in turn,
+ which guarantees the class balance the others must find on their own. The relativistic GAN
+ has the best recall: its samples spread over more of the data. The two MLP GANs show the
+ gap between precision and recall most clearly: the minimax GAN's samples are plausible
+ (precision 0.76) but its k-nearest-neighbour balls cover almost no real image (recall 0),
+ and the weight-clipped WGAN, which draws one silhouette, has the highest precision of all
+ and the worst everything else: precision alone rewards playing safe. WGAN-GP, trained five
+ times fewer generator steps than the minimax GAN, beats it on FD, KID and IS.
+
+ ### Where the numbers and the eye disagree
+
+ The metrics summarise tens of thousands of numbers into one, and they are blind in
+ predictable ways. The Fréchet distance and KID see only what our classifier's features
+ encode: it was trained to tell a sandal from a sneaker, so it is sensitive to silhouettes
+ and largely indifferent to a slight blur or a faint texture that the eye notices at once, and
+ the sanity figure shows how differently it weighs noise and occlusion. A generator that
+ memorised training images would score almost like real data although it has learned
+ nothing; the metrics cannot tell reproduction from generation. A collapsed generator that
+ draws a few perfect shirts can have a decent precision and an Inception Score that looks
+ respectable, and only recall and the sample grid reveal the missing classes. Conversely,
+ on the quick, barely trained checkpoints we used while testing the leaderboard, the MLP
+ GAN's grainy noise scored a lower FD than the DCGAN's uniform grey, though neither shows
+ anything a reader would call clothing: when every model is far from the data, the ranking
+ among them says little. Read the numbers beside the grids, at the same N, and against the
+ real-data row; where they disagree with your eye, the eye is usually looking at something
+ the features were never trained to see.
  */
-import ArgumentParser
-import Foundation
-import Formats
-import NN
-import Tensor
+// snippet.hide
 import Workbook
 
-// snippet.hide
-struct CommonOptions: ParsableArguments {
-    @Option(help: "Folder of MNIST-format IDX files: the real data (its train and test splits).")
-    var data: String = defaultFashionMNISTDirectory
-
-    @Option(help: "The feature classifier's weights (safetensors).")
-    var classifier: String = FeatureClassifier.defaultPath
-
-    @Option(help: "Folder for figures and tables.")
-    var out: String = "figures"
-
-    @Option(help: "Folder for what a --quick run writes instead of the shipped files (a retrained classifier).")
-    var checkpointDir: String = "checkpoints"
-
-    @Option(help: "Threads for matrix products.")
-    var threads: Int = 2
-
-    @Option(help: "Seed for generated samples, KID subsets and disturbances.")
-    var seed: UInt64 = 0
-
-    @Flag(help: "A tiny smoke run on small subsets (for tests and CI).")
-    var quick = false
-
-    func validate() throws {
-        try requirePositive(threads, "--threads")
-    }
-
-    var metricSettings: MetricSettings {
-        var settings = quick ? MetricSettings.quick : MetricSettings()
-        settings.seed = seed
-        return settings
-    }
-
-    /// Sets the thread count and makes sure the output folder can take files.
-    func prepare() throws {
-        setComputeThreads(threads)
-        try ensureWritableFolder(out)
-    }
-
-    func figurePath(_ what: String) -> String { "\(out)/ch11_5_metrics_\(what)" }
-}
-
-/// Samples scored per model: fixed across models, since every estimate depends on N.
-struct SampleOptions: ParsableArguments {
-    @Option(help: "Samples per model, and real images per reference set (at most 10,000, the test set's size).")
-    var samples: Int = 10_000
-
-    func count(quick: Bool) -> Int { quick ? 300 : samples }
-
-    func validate() throws {
-        guard samples >= 20 else { throw ValidationError("--samples must be at least 20 (10 Inception Score splits of 2), got \(samples)") }
-        guard samples <= 10_000 else { throw ValidationError("--samples must be at most 10000, the size of the test set, got \(samples)") }
-    }
-}
-
-func formatted(_ value: Double) -> String {
-    let rounded = (value * 10_000).rounded() / 10_000 + 0  // + 0 turns −0 (round-off around a zero distance) into 0
-    return String(format: abs(rounded) >= 100 ? "%.1f" : abs(rounded) >= 1 ? "%.3f" : "%.4f", rounded)
-}
-func formatted(_ estimate: ScoreEstimate) -> String { "\(formatted(estimate.mean)) ± \(formatted(estimate.std))" }
+// The subcommands of Options.swift; a bad command line gets a one-line error.
+Metrics.runCommandLine()
 // snippet.show
-
-/*:
- ## The feature network
- A metric is only as good as the features it compares. Ours come from a five-layer CNN
- (defined in `Sources/Workbook/Evaluation/FeatureClassifier.swift`): three 3×3
- convolutions, two of them with stride 2, then a 128-unit layer whose ReLU outputs are
- the features, and a last layer to the ten classes whose softmax is p(y|x).
- Two epochs of Adam reach about 91% test accuracy; the weights ship as
- `models/classifier.safetensors` and this command remakes them bit for bit.
- */
-struct TrainClassifier: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "train-classifier",
-        abstract: "Retrain the feature classifier and write its weights (--classifier, models/classifier.safetensors).")
-
-    @OptionGroup var common: CommonOptions
-
-    @Option(help: "Passes over the training split.")
-    var epochs: Int = 2
-
-    @Option(help: "Examples per minibatch.")
-    var batchSize: Int = 64
-
-    @Option(name: .customLong("lr"), help: "Adam's learning rate.")
-    var learningRate: Float = 1e-3
-
-    func validate() throws {
-        try requirePositive(epochs, "--epochs")
-        try requirePositive(batchSize, "--batch-size")
-        try requirePositive(learningRate, "--lr")
-    }
-
-    func run() {
-        orExit {
-            try common.prepare()
-            let limit = common.quick ? 512 : nil
-            let train = try loadIDXDataset(directory: common.data, split: .train, limit: limit)
-            let test = try loadIDXDataset(directory: common.data, split: .test, limit: limit)
-            let started = ContinuousClock.now
-            // snippet.train-classifier
-            var weights = SeededGenerator(seed: common.seed)
-            let classifier = FeatureClassifier(using: &weights)
-            let optimizer = Adam(classifier.parameters, learningRate: learningRate)
-            var batches = try MinibatchIterator(train, batchSize: batchSize, seed: common.seed)
-            let steps = common.quick ? 3 : epochs * batches.batchesPerEpoch
-            var progress = WorkProgress("training step", total: steps)
-            var smoothedLoss: Float = 0
-            for step in 0..<steps {
-                // The last epoch at a tenth of the rate lets the weights settle.
-                optimizer.learningRate = step >= (epochs - 1) * batches.batchesPerEpoch && epochs > 1
-                    ? learningRate / 10 : learningRate
-                let batch = batches.next()!
-                let logits = classifier(Tensor(shape: batch.shape, values: batch.values))
-                let loss = crossEntropy(logits: logits, labels: batch.labels)
-                optimizer.step(gradients(of: loss, wrt: classifier.parameters))
-                smoothedLoss = step == 0 ? loss.item : 0.98 * smoothedLoss + 0.02 * loss.item
-                progress.update(step + 1, note: "epoch \(batches.epoch + 1)  loss \(String(format: "%.4f", smoothedLoss))")
-            }
-            let accuracy = try classifier.accuracy(imageTensor(test), labels: test.labels)
-            // snippet.end
-            let seconds = (ContinuousClock.now - started).components.seconds
-            // A --quick run must never replace the shipped weights.
-            let path = common.quick ? "\(common.checkpointDir)/classifier.safetensors" : common.classifier
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
-            try classifier.save(to: path, metadata: [
-                "epochs": String(epochs), "batch_size": String(batchSize), "lr": String(learningRate),
-                "seed": String(common.seed), "test_accuracy": String(format: "%.4f", accuracy),
-            ])
-            print(String(format: "test accuracy %.2f%% after %d steps in %d s; weights written to %@",
-                         accuracy * 100, steps, seconds, path))
-            print("summary: chapter=ch11_5_metrics command=train-classifier steps=\(steps) seconds=\(seconds)"
-                + " test_accuracy=\(String(format: "%.4f", accuracy))")
-        }
-    }
-}
-
-/*:
- ## The yardstick: real against real
- A number like "FD = 12" means nothing alone. Every command therefore also scores real
- images against real images: N training images against the test set. That is what a
- perfect generator would get with the same N, and the Inception Score of the test set is
- the most a generator can hope for under this classifier.
- */
-struct RealData {
-    let classifier: FeatureClassifier
-    let testImages: Tensor
-    let test: EmbeddedImages
-    let train: EmbeddedImages
-
-    init(_ common: CommonOptions, classifier: FeatureClassifier, count: Int) throws {
-        self.classifier = classifier
-        let testSet = try loadIDXDataset(directory: common.data, split: .test, limit: count)
-        let trainSet = try loadIDXDataset(directory: common.data, split: .train, limit: count)
-        testImages = imageTensor(testSet)
-        test = try EmbeddedImages("test set", images: testImages, classifier: classifier)
-        train = try EmbeddedImages("training images", images: imageTensor(trainSet), classifier: classifier)
-    }
-
-    /// What real data gets: the training images scored like a model against `reference`.
-    func yardstick(against reference: EmbeddedImages, settings: MetricSettings) throws -> ScoreCard {
-        try scoreCard(train, against: reference, settings: settings)
-    }
-
-    /// The test set's Inception Score, the real images' IS beside a model's.
-    func testInception(_ settings: MetricSettings) throws -> ScoreEstimate {
-        try inceptionScore(probabilities: test.probabilities!, splits: settings.inceptionSplits)
-    }
-
-    /// The lines of a score card, each beside what real data gets against the same reference.
-    func report(_ card: ScoreCard, against reference: EmbeddedImages, settings: MetricSettings, samples: Int) throws -> String {
-        let real = try yardstick(against: reference, settings: settings)
-        var lines = ["FD         \(formatted(card.fd))    (real: \(formatted(real.fd)))"]
-        if let kid = card.kid { lines.append("KID        \(formatted(kid))    (real: \(formatted(real.kid!)))") }
-        if let inception = card.inception {
-            lines.append("IS         \(formatted(inception))    (test set: \(formatted(try testInception(settings))))")
-        }
-        if let pr = card.precisionRecall {
-            lines.append("precision  \(formatted(pr.precision))    (real: \(formatted(real.precisionRecall!.precision)))")
-            lines.append("recall     \(formatted(pr.recall))    (real: \(formatted(real.precisionRecall!.recall)))")
-        }
-        return "scores on \(samples) samples against \(reference.name); \"real\" is \(samples) training images against it\n"
-            + lines.map { "  " + $0 }.joined(separator: "\n")
-    }
-}
-
-/// The summary line's fields for a score card.
-func summaryFields(_ card: ScoreCard) -> String {
-    var fields = "fd=\(formatted(card.fd))"
-    if let kid = card.kid { fields += " kid=\(formatted(kid.mean)) kid_std=\(formatted(kid.std))" }
-    if let inception = card.inception { fields += " is=\(formatted(inception.mean)) is_std=\(formatted(inception.std))" }
-    if let pr = card.precisionRecall { fields += " precision=\(formatted(pr.precision)) recall=\(formatted(pr.recall))" }
-    return fields
-}
-
-/*:
- ## Scoring anything
- `score` takes what pytorch-fid and torch-fidelity take: a generator checkpoint from any
- chapter (the architecture is rebuilt from the file's metadata), a folder of PNGs, an IDX
- file, or `.npz` statistics in pytorch-fid's layout (which hold only μ and Σ, so only the
- Fréchet distance can use them). `--save-stats` writes the input's μ and Σ the same way.
- */
-struct Score: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Score a generator checkpoint, a PNG folder, an IDX image file or .npz statistics against the test set.")
-
-    @OptionGroup var common: CommonOptions
-    @OptionGroup var sampling: SampleOptions
-
-    @Argument(help: "A *generator.safetensors checkpoint, a folder of PNG/JPEG images, an IDX image file, or .npz statistics.")
-    var input: String
-
-    @Option(help: "Compare against this instead of the data's test split (same kinds as the input).")
-    var reference: String?
-
-    @Option(help: "Write the input's feature mean and covariance here, in pytorch-fid's .npz layout.")
-    var saveStats: String?
-
-    func run() {
-        orExit {
-            try common.prepare()
-            let count = sampling.count(quick: common.quick)
-            let classifier = try FeatureClassifier.load(from: common.classifier)
-            // Inputs first, so that a bad path fails before the long part.
-            let candidate = try embed(input, classifier: classifier, count: count)
-            let referenceSet = try reference.map { try embed($0, classifier: classifier, count: count) }
-            let real = try RealData(common, classifier: classifier, count: count)
-            let reference = referenceSet ?? real.test
-            let card = try scoreCard(candidate, against: reference, settings: common.metricSettings)
-            if let saveStats {
-                try candidate.statistics.writeNPZ(to: saveStats)
-                print("statistics (μ, Σ of \(candidate.statistics.dimension) features) written to \(saveStats)")
-            }
-            print(try real.report(card, against: reference, settings: common.metricSettings, samples: count))
-            print("summary: chapter=ch11_5_metrics command=score samples=\(count) \(summaryFields(card))")
-        }
-    }
-
-    /// Whatever `path` names, as the metrics see it.
-    func embed(_ path: String, classifier: FeatureClassifier, count: Int) throws -> EmbeddedImages {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw EvaluationError("\(path) does not exist", fix: "pass a checkpoint, a PNG folder, an IDX file or an .npz file")
-        }
-        let name = (path as NSString).lastPathComponent
-        if path.hasSuffix(".npz") { return EmbeddedImages(name, statistics: try GaussianStats(npzPath: path)) }
-        let images: Tensor
-        if isFolder.boolValue {
-            images = try loadPNGFolder(path, limit: count)
-        } else if path.hasSuffix(".safetensors") {
-            let generator = try CheckpointGenerator(path: path)
-            var progress = WorkProgress("sampling \(generator.chapter.rawValue)", total: count)
-            images = try generator.sample(count: count, seed: common.seed) { progress.update($0) }
-        } else {
-            images = try loadIDXImages(path, limit: count)
-        }
-        if images.shape[0] < count {
-            print("note: \(path) holds \(images.shape[0]) images, fewer than --samples \(count); scores on fewer samples are biased (see the book)")
-        }
-        return try EmbeddedImages(name, images: images, classifier: classifier)
-    }
-}
-
-/*:
- ## Do the metrics notice damage?
- Before trusting a metric on generators, check it on real images spoiled on purpose by a
- known amount: Gaussian noise, blur, salt-and-pepper pixels, grey squares, and a growing
- share of images replaced by one class (a stand-in for mode collapse). Each is applied to
- the test set at strengths 0 to 1 and scored against training images. The distances should
- rise with the strength; the Inception Score should fall.
- */
-struct Sanity: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "FD, KID and IS of the test set as it is gradually disturbed (figure ch11_5_metrics_sanity.png). The default command.")
-
-    @OptionGroup var common: CommonOptions
-
-    @Option(help: "Test images disturbed per strength, and training images they are compared with.")
-    var samples: Int = 5_000
-
-    @Option(help: "Disturbance strengths from 0 to 1 (at least 2).")
-    var levels: Int = 6
-
-    func validate() throws {
-        guard (20...10_000).contains(samples) else { throw ValidationError("--samples must be in 20...10000, got \(samples)") }
-        guard levels >= 2 else { throw ValidationError("--levels must be at least 2, got \(levels)") }
-    }
-
-    func run() {
-        orExit {
-            try common.prepare()
-            let count = common.quick ? 300 : samples
-            let steps = common.quick ? 3 : levels
-            let strengths = (0..<steps).map { Double($0) / Double(steps - 1) }
-            var settings = common.metricSettings
-            // 26 score cards: skip precision/recall (not plotted) and take fewer KID subsets.
-            settings.precisionRecall = false
-            settings.kidSubsets = min(settings.kidSubsets, 25)
-            let real = try RealData(common, classifier: FeatureClassifier.load(from: common.classifier), count: count)
-            let trousers = imageTensor(try loadIDXDataset(directory: common.data, split: .train, limit: 2_000)
-                .keeping(label: 1))
-            // snippet.sanity
-            var cards: [Disturbance: [ScoreCard]] = [:]
-            let undisturbed = try scoreCard(real.test, against: real.train, settings: settings)
-            for disturbance in Disturbance.allCases {
-                cards[disturbance] = [undisturbed]
-                for strength in strengths.dropFirst() {
-                    let images = disturbance.apply(to: real.testImages, strength: strength, replacements: trousers,
-                                                   seed: common.seed)
-                    let embedded = try EmbeddedImages("\(disturbance.rawValue) \(strength)", images: images,
-                                                      classifier: real.classifier)
-                    cards[disturbance]!.append(try scoreCard(embedded, against: real.train, settings: settings))
-                }
-            }
-            // snippet.end
-            var nonMonotone: [String] = []
-            for disturbance in Disturbance.allCases {
-                let row = cards[disturbance]!
-                print("\(disturbance.rawValue) (strength 1: \(disturbance.fullStrength))")
-                for (strength, card) in zip(strengths, row) {
-                    print(String(format: "  strength %.2f  FD %@  KID %@  IS %@", strength, formatted(card.fd),
-                                 formatted(card.kid!.mean), formatted(card.inception!)))
-                }
-                for (metric, values) in [("FD", row.map(\.fd)), ("KID", row.map { $0.kid!.mean })]
-                where zip(values, values.dropFirst()).contains(where: { $0 >= $1 }) {
-                    nonMonotone.append("\(metric) under \(disturbance.rawValue)")
-                }
-            }
-            if !nonMonotone.isEmpty { print("note: not strictly rising: \(nonMonotone.joined(separator: ", "))") }
-            try sanityFigure(cards, strengths: strengths, real: real, trousers: trousers).write(to: common.figurePath("sanity.png"))
-            print("figure: \(common.figurePath("sanity.png"))")
-            print("summary: chapter=ch11_5_metrics command=sanity samples=\(count) levels=\(strengths.count)"
-                + " monotone=\(nonMonotone.isEmpty ? "yes" : "no")")
-        }
-    }
-
-    /// Three line plots (FD, KID, IS against strength, one line per disturbance) and the
-    /// disturbances themselves on one test image.
-    func sanityFigure(_ cards: [Disturbance: [ScoreCard]], strengths: [Double], real: RealData,
-                      trousers: Tensor) throws -> FigureGrid {
-        func plot(_ title: String, _ yTitle: String, _ value: (ScoreCard) -> Double) -> LinePlot {
-            LinePlot(title: title, xTitle: "disturbance strength (0 = none, 1 = heavy)", yTitle: yTitle,
-                     series: Disturbance.allCases.map { LinePlot.Series(name: $0.rawValue, x: strengths, y: cards[$0]!.map(value)) },
-                     width: 1000, height: 700)
-        }
-        let shown = real.testImages.slice(0..<1)
-        var examples: [Float] = []
-        for disturbance in Disturbance.allCases {
-            for strength in strengths {
-                examples += disturbance.apply(to: shown, strength: strength, replacements: trousers, seed: common.seed).values
-            }
-        }
-        let grid = try SampleGrid(pixels: examples, height: 28, width: 28, columns: strengths.count, scale: 4,
-                                  caption: "one test image at strengths " + strengths.map { String(format: "%.1f", $0) }.joined(separator: ", "),
-                                  rowLabels: Disturbance.allCases.map(\.rawValue))
-        return FigureGrid(
-            title: "Sanity check: metrics of the Fashion-MNIST test set as it is disturbed",
-            cells: [[plot("Fréchet distance to training images", "FD (lower is better)", \.fd),
-                     plot("Kernel distance to training images", "KID (lower is better)") { $0.kid!.mean }],
-                    [plot("Inception Score (our classifier)", "IS (higher is better)") { $0.inception!.mean }, grid]])
-    }
-}
-
-/*:
- ## The leaderboard
- Every chapter that trains a generator on Fashion-MNIST leaves a checkpoint in `models/`.
- Scored on the same N samples against the same test set, they can finally be compared.
- */
-struct Leaderboard: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Score every models/*_generator.safetensors on the same N; write a table (.md) and a figure.")
-
-    @OptionGroup var common: CommonOptions
-    @OptionGroup var sampling: SampleOptions
-
-    @Option(help: "Folder holding the generator checkpoints (<chapter>_generator.safetensors).")
-    var models: String = "models"
-
-    func run() {
-        orExit {
-            try common.prepare()
-            let paths = ((try? FileManager.default.contentsOfDirectory(atPath: models)) ?? [])
-                .filter { $0.hasSuffix("_generator.safetensors") }.sorted().map { "\(models)/\($0)" }
-            guard !paths.isEmpty else {
-                throw EvaluationError("no *_generator.safetensors in \(models)",
-                                      fix: "train a chapter and copy its checkpoints/<chapter>/generator.safetensors there (Tools/make-figures.sh does)")
-            }
-            let count = sampling.count(quick: common.quick)
-            let real = try RealData(common, classifier: FeatureClassifier.load(from: common.classifier), count: count)
-            var entries: [(generator: CheckpointGenerator, card: ScoreCard, samples: Tensor)] = []
-            for path in paths {
-                // snippet.leaderboard
-                let generator = try CheckpointGenerator(path: path)
-                var progress = WorkProgress("sampling \(generator.chapter.rawValue)", total: count)
-                let samples = try generator.sample(count: count, seed: common.seed) { progress.update($0) }
-                let embedded = try EmbeddedImages(generator.chapter.rawValue, images: samples, classifier: real.classifier)
-                let card = try scoreCard(embedded, against: real.test, settings: common.metricSettings)
-                // snippet.end
-                print("\(generator.chapter.rawValue): \(summaryFields(card))")
-                entries.append((generator, card, samples.slice(0..<min(36, count))))
-            }
-            let missing = ChapterGenerator.allCases.filter { chapter in !entries.contains { $0.generator.chapter == chapter } }
-            if !missing.isEmpty { print("not in \(models): \(missing.map(\.rawValue).joined(separator: ", "))") }
-
-            let yardstick = try real.yardstick(against: real.test, settings: common.metricSettings)
-            let table = markdownTable(entries.map { ($0.generator.chapter.rawValue, $0.card) }, real: yardstick,
-                                      testInception: try real.testInception(common.metricSettings), count: count)
-            try atomicWrite(Array(table.utf8), to: common.figurePath("leaderboard.md"))
-            print(table)
-            try leaderboardFigure(entries.map { ($0.generator.chapter.rawValue, $0.card, $0.samples) }, real: yardstick)
-                .write(to: common.figurePath("leaderboard.png"))
-            print("figure: \(common.figurePath("leaderboard.png")), table: \(common.figurePath("leaderboard.md"))")
-            let best = entries.min { $0.card.fd < $1.card.fd }!
-            print("summary: chapter=ch11_5_metrics command=leaderboard samples=\(count) models=\(entries.count)"
-                + " best=\(best.generator.chapter.rawValue) best_fd=\(formatted(best.card.fd))")
-        }
-    }
-
-    func markdownTable(_ rows: [(name: String, card: ScoreCard)], real: ScoreCard, testInception: ScoreEstimate,
-                       count: Int) -> String {
-        func row(_ name: String, _ card: ScoreCard, inception: ScoreEstimate) -> String {
-            let kid = card.kid!, pr = card.precisionRecall!
-            return "| \(name) | \(String(format: "%.2f", card.fd)) | \(String(format: "%.2f ± %.2f", kid.mean, kid.std))"
-                + " | \(String(format: "%.2f ± %.2f", inception.mean, inception.std))"
-                + " | \(String(format: "%.3f", pr.precision)) | \(String(format: "%.3f", pr.recall)) |"
-        }
-        let header = [
-            "| model | FD ↓ | KID ↓ | IS ↑ | precision ↑ | recall ↑ |",
-            "|---|---:|---:|---:|---:|---:|",
-        ]
-        let models = rows.sorted { $0.card.fd < $1.card.fd }.map { row("`\($0.name)`", $0.card, inception: $0.card.inception!) }
-        let reference = row("*real: \(count) training images*", real, inception: testInception)
-        return (header + models + [reference]).joined(separator: "\n")
-            + "\n\n\(count) samples per model against the \(count)-image test set; features and class probabilities from"
-            + " this workbook's Fashion-MNIST classifier, not Inception. The IS of the real row is the test set's.\n"
-    }
-
-    /// The FD bar chart next to a sample grid of each model.
-    func leaderboardFigure(_ rows: [(name: String, card: ScoreCard, samples: Tensor)], real: ScoreCard) throws -> FigureGrid {
-        let ranked = rows.sorted { $0.card.fd < $1.card.fd }
-        let bars = ranked.map { BarChart.Bar(label: $0.name, value: $0.card.fd, colorIndex: 0) }
-            + [BarChart.Bar(label: "real (training images)", value: real.fd, colorIndex: 2)]
-        let chart = BarChart(title: "Fréchet distance to the test set", valueTitle: "FD, our classifier's features (lower is better)",
-                             bars: bars, width: 1100)
-        let grids = try ranked.map { row in
-            try SampleGrid(pixels: row.samples.values, height: 28, width: 28, columns: 6, scale: 2,
-                           caption: "\(row.name), FD \(formatted(row.card.fd))")
-        }
-        let columns = 3
-        let gridRows = stride(from: 0, to: grids.count, by: columns).map { Array(grids[$0..<min($0 + columns, grids.count)]) as [any Figure] }
-        return FigureGrid.sideBySide(
-            title: "Leaderboard: the generators of this workbook on the same samples",
-            [("scores", chart), ("samples", FigureGrid(cells: gridRows))])
-    }
-}
-
-struct Metrics: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "Ch11_5_Metrics",
-        abstract: "Evaluate GANs: Fréchet distance, KID, Inception Score, precision/recall, with our own feature network.",
-        subcommands: [Sanity.self, Score.self, Leaderboard.self, TrainClassifier.self],
-        defaultSubcommand: Sanity.self)
-}
-
-Metrics.main()

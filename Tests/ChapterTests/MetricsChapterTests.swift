@@ -124,8 +124,19 @@ struct MetricsChapterTests {
         expectCleanFailure(try metrics(["score", "/nonexistent/file", "--quick"], in: folder), mentioning: "does not exist")
         expectCleanFailure(try metrics(["leaderboard", "--quick", "--models", empty.path], in: folder),
                            mentioning: "no *_generator.safetensors")
-        let badOption = try metrics(["score", Self.testImages, "--samples", "0"], in: folder)
-        #expect(badOption.status != 0 && badOption.errors.contains("--samples"))
+    }
+
+    /// A bad command line gets one line too, not the message followed by the usage text (issue 14).
+    @Test(arguments: [
+        (["score", MetricsChapterTests.testImages, "--samples", "0"], "--samples"), (["score"], "<input>"),
+        (["sanity", "--levels", "1"], "--levels"), (["--bogus"], "--bogus"), (["leaderboard", "--threads", "0"], "--threads"),
+    ])
+    func badCommandLinesGiveOneLineErrors(arguments: [String], mentions: String) throws {
+        let run = try metrics(arguments)
+        #expect(run.status == 64, "EX_USAGE, as ArgumentParser exits on a usage error; got \(run.status)")
+        let lines = run.errors.split(separator: "\n")
+        #expect(lines.count == 1, "stderr: \(run.errors)")
+        #expect(lines.first?.hasPrefix("error:") == true && run.errors.contains(mentions), "stderr: \(run.errors)")
     }
 
     /// A 28 × 28 grey PNG with a bright square whose place depends on `seed`.

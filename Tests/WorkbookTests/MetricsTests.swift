@@ -162,6 +162,20 @@ private func metricsError(_ body: () throws -> Void) -> MetricsError? {
         #expect(forward > 0.5)  // ‖Δμ‖² alone is about 8 · 0.3² = 0.72
     }
 
+    /// Round-off must never make a distance negative (issue 15: identical sets printed
+    /// `FD -0.0001`). Large features make the trace terms large and their round-off visible.
+    @Test func frechetDistanceOfIdenticalStatisticsIsNeverNegative() throws {
+        let d = 32
+        var cholesky = [Double](repeating: 0, count: d * d)
+        for i in 0..<d { for j in 0...i { cholesky[i * d + j] = 300 / Double(1 + i - j) } }
+        for seed: UInt64 in 0..<20 {
+            let stats = try GaussianStats(features: gaussianSamples(200, mean: [Double](repeating: 50, count: d),
+                                                                    cholesky: cholesky, seed: seed))
+            let fd = try frechetDistance(stats, stats)
+            #expect(fd >= 0 && fd < 1e-3, "seed \(seed): FD \(fd)")
+        }
+    }
+
     @Test func frechetDistanceRejectsDifferentDimensions() throws {
         let x = try gaussianSamples(10, mean: [0, 0], seed: 5)
         let y = try gaussianSamples(10, mean: [0, 0, 0], seed: 6)

@@ -168,14 +168,35 @@ extension ParsableArguments {
         do {
             return try parse()
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                print(fullMessage(for: error))
-                Foundation.exit(0)
-            }
-            let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            exitForCommandLine(error)
+        }
+    }
+
+    /// Help (`--help`, `help <subcommand>`) goes to standard output with exit status 0; any
+    /// other error of the command line is one line on standard error.
+    static func exitForCommandLine(_ error: any Error) -> Never {
+        let code = exitCode(for: error)
+        if code == .success {
+            print(fullMessage(for: error))
+            Foundation.exit(0)
+        }
+        // An `ExitCode` thrown on purpose has no message: it only sets the status.
+        if let message = self.message(for: error).split(separator: "\n").first {
             FileHandle.standardError.write(Data("error: \(message) — see --help\n".utf8))
-            Foundation.exit(code.rawValue)
+        }
+        Foundation.exit(code.rawValue)
+    }
+}
+
+extension ParsableCommand {
+    /// Runs a command with subcommands, like ArgumentParser's `main()`, but a bad command line
+    /// gets the one-line error of `parseCommandLine()` instead of a message and the usage text.
+    public static func runCommandLine() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exitForCommandLine(error)
         }
     }
 }

@@ -15,6 +15,7 @@
 /// eigenvalues √λᵢ, and the trace of that root is Σ √λᵢ. Unlike scipy's `sqrtm` of the
 /// non-symmetric Σ1 Σ2, this path never meets complex round-off or needs pytorch-fid's
 /// "add ε to the diagonal" retry.
+// snippet.frechet-distance
 public func frechetDistance(_ first: GaussianStats, _ second: GaussianStats) throws -> Double {
     let d = first.dimension
     guard second.dimension == d else { throw MetricsError.dimensionsDiffer(d, second.dimension) }
@@ -27,8 +28,11 @@ public func frechetDistance(_ first: GaussianStats, _ second: GaussianStats) thr
     let middle = matrixProduct(matrixProduct(rootFirst, second.sigma, order: d), rootFirst, order: d)
     let eigenvalues = try symmetricEigen(middle, order: d, wantVectors: false).values
     let traceOfRoot = eigenvalues.reduce(0) { $0 + max($1, 0).squareRoot() }
-    return meanTerm + traceTerm - 2 * traceOfRoot
+    // A squared distance is never negative; round-off in the large, nearly cancelling trace
+    // terms can leave identical sets slightly below zero (printed "-0.00" with "%.2f").
+    return max(0, meanTerm + traceTerm - 2 * traceOfRoot)
 }
+// snippet.end
 
 /// The Fréchet distance between the Gaussians fitted to two feature sets.
 public func frechetDistance(_ first: FeatureMatrix, _ second: FeatureMatrix) throws -> Double {

@@ -11,6 +11,7 @@ import Foundation
 /// torch-fidelity (`metric_isc.py`), which also report the population standard
 /// deviation (`np.std`, dividing by the number of splits); we do the same. We do not
 /// shuffle: pass the samples in random order, as a generator produces them.
+// snippet.inception-score
 public func inceptionScore(probabilities: FeatureMatrix, splits: Int = 10) throws -> ScoreEstimate {
     let n = probabilities.rows, k = probabilities.columns
     guard splits >= 1 else { throw MetricsError.invalidArgument("splits is \(splits); use at least 1 split") }
@@ -48,3 +49,4 @@ public func inceptionScore(probabilities: FeatureMatrix, splits: Int = 10) throw
     }
     return ScoreEstimate(of: scores)
 }
+// snippet.end

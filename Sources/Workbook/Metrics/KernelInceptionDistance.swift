@@ -13,6 +13,7 @@ import CBLAS
 /// Unlike torch-fidelity, which refuses sets smaller than the subset size, we clip the
 /// subset size to the smaller set, so small classroom runs still get a number.
 /// Unbiased means it can come out slightly negative when the sets match.
+// snippet.kernel-distance
 public func kernelInceptionDistance(
     real: FeatureMatrix, generated: FeatureMatrix,
     subsets: Int = 100, subsetSize: Int = 1000, seed: UInt64 = 0
@@ -42,6 +43,7 @@ private func cubicKernel(dot: Double, dimension: Int) -> Double {
     let base = dot / Double(dimension) + 1
     return base * base * base
 }
+// snippet.end
 
 /// Σ_{i≠j} k(xᵢ, xⱼ). The Gram matrix is symmetric, so dsyrk computes only its upper
 /// triangle (half the work of a GEMM) and the strict upper part is counted twice.

@@ -21,6 +21,7 @@ public func precisionRecall(
 
 /// `blockEntries` bounds the distances held at once (4 M doubles = 32 MB by default, so
 /// 10,000 x 10,000 samples never need the full 800 MB matrix); tests make it tiny.
+// snippet.precision-recall
 func precisionRecall(
     real: FeatureMatrix, generated: FeatureMatrix, neighbourhood: Int, blockEntries: Int
 ) throws -> PrecisionRecall {
@@ -59,6 +60,7 @@ func precisionRecall(
         precision: Double(generatedInside) / Double(generated.rows),
         recall: Double(realInside) / Double(realCount))
 }
+// snippet.end
 
 /// For every row, the squared distance to its k-th nearest other row.
 private func kthNeighbourSquaredDistances(_ set: FeatureMatrix, k: Int, blockEntries: Int) -> [Double] {

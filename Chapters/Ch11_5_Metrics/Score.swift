@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Tensor
+import Workbook
+
+/// `score`: one input (checkpoint, PNG folder, IDX file or .npz statistics) against the test set.
+struct Score: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score a generator checkpoint, a PNG folder, an IDX image file or .npz statistics against the test set.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var sampling: SampleOptions
+
+    @Argument(help: "A *generator.safetensors checkpoint, a folder of PNG/JPEG images, an IDX image file, or .npz statistics.")
+    var input: String
+
+    @Option(help: "Compare against this instead of the data's test split (same kinds as the input).")
+    var reference: String?
+
+    @Option(help: "Write the input's feature mean and covariance here, in pytorch-fid's .npz layout.")
+    var saveStats: String?
+
+    func run() {
+        orExit {
+            try common.prepare()
+            let count = sampling.count(quick: common.quick)
+            let classifier = try FeatureClassifier.load(from: common.classifier)
+            // Inputs first, so that a bad path fails before the long part.
+            let candidate = try embed(input, classifier: classifier, count: count)
+            let referenceSet = try reference.map { try embed($0, classifier: classifier, count: count) }
+            let real = try RealData(common, classifier: classifier, count: count)
+            let reference = referenceSet ?? real.test
+            let card = try scoreCard(candidate, against: reference, settings: common.metricSettings)
+            if let saveStats {
+                try candidate.statistics.writeNPZ(to: saveStats)
+                print("statistics (μ, Σ of \(candidate.statistics.dimension) features) written to \(saveStats)")
+            }
+            print(try real.report(card, against: reference, settings: common.metricSettings, samples: count))
+            printSummary(command: "score", [("samples", "\(count)")] + summaryFields(card))
+        }
+    }
+
+    /// Whatever `path` names, as the metrics see it.
+    func embed(_ path: String, classifier: FeatureClassifier, count: Int) throws -> EmbeddedImages {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw EvaluationError("\(path) does not exist", fix: "pass a checkpoint, a PNG folder, an IDX file or an .npz file")
+        }
+        let name = (path as NSString).lastPathComponent
+        if path.hasSuffix(".npz") { return EmbeddedImages(name, statistics: try GaussianStats(npzPath: path)) }
+        let images: Tensor
+        if isFolder.boolValue {
+            images = try loadPNGFolder(path, limit: count)
+        } else if path.hasSuffix(".safetensors") {
+            let generator = try CheckpointGenerator(path: path)
+            var progress = WorkProgress("sampling \(generator.chapter.rawValue)", total: count)
+            images = try generator.sample(count: count, seed: common.seed) { progress.update($0) }
+        } else {
+            images = try loadIDXImages(path, limit: count)
+        }
+        if images.shape[0] < count {
+            print("note: \(path) holds \(images.shape[0]) images, fewer than --samples \(count); scores on fewer samples are biased (see the book)")
+        }
+        return try EmbeddedImages(name, images: images, classifier: classifier)
+    }
+}
