@@ -7,6 +7,7 @@ struct Metrics: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "Ch11_5_Metrics",
         abstract: "Evaluate GANs: Fréchet distance, KID, Inception Score, precision/recall, with our own feature network.",
+        version: workbookVersion,
         subcommands: [Sanity.self, Score.self, Leaderboard.self, TrainClassifier.self],
         defaultSubcommand: Sanity.self)
 }
@@ -19,8 +20,11 @@ struct CommonOptions: ParsableArguments, Sendable {
     @Option(help: "The feature classifier's weights (safetensors).")
     var classifier: String = FeatureClassifier.defaultPath
 
-    @Option(help: "Folder for figures and tables.")
-    var out: String = "figures"
+    @Option(help: ArgumentHelp(outputFolderHelp, valueName: "folder"))
+    var out: String?
+
+    /// `--out`, or the default folder of this run's settings.
+    var outputFolder: String { out ?? defaultOutputFolder() }
 
     @Option(help: "Folder for what a --quick run writes instead of the shipped files (a retrained classifier).")
     var checkpointDir: String = "checkpoints"
@@ -47,10 +51,11 @@ struct CommonOptions: ParsableArguments, Sendable {
     /// Sets the thread count and makes sure the output folder can take files.
     func prepare() throws {
         setComputeThreads(threads)
-        try ensureWritableFolder(out)
+        try ensureWritableFolder(outputFolder)
+        if out == nil { print("figures and tables go to \(outputFolder)/") }
     }
 
-    func figurePath(_ what: String) -> String { "\(out)/ch11_5_metrics_\(what)" }
+    func figurePath(_ what: String) -> String { "\(outputFolder)/ch11_5_metrics_\(what)" }
 }
 
 /// Samples scored per model: fixed across models, since every estimate depends on N.

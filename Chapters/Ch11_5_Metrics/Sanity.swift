@@ -22,6 +22,10 @@ struct Sanity: ParsableCommand {
     }
 
     func run() {
+        if CommandLine.arguments.count == 1 {
+            print("Ch11_5_Metrics with no subcommand runs `sanity`, the metrics' sanity study (a few minutes);"
+                  + " the others are score, leaderboard and train-classifier — see --help")
+        }
         orExit {
             try common.prepare()
             let count = common.quick ? 300 : samples

@@ -20,6 +20,9 @@ struct Score: ParsableCommand {
     @Option(help: "Write the input's feature mean and covariance here, in pytorch-fid's .npz layout.")
     var saveStats: String?
 
+    @Option(help: "The generator's architecture, for a checkpoint without the workbook's metadata (e.g. saved by PyTorch): \(ChapterGenerator.allCases.map(\.rawValue).joined(separator: ", ")). By default it is read from the metadata or found from the tensor names and shapes.")
+    var architecture: ChapterGenerator?
+
     func run() {
         orExit {
             try common.prepare()
@@ -52,7 +55,7 @@ struct Score: ParsableCommand {
         if isFolder.boolValue {
             images = try loadPNGFolder(path, limit: count)
         } else if path.hasSuffix(".safetensors") {
-            let generator = try CheckpointGenerator(path: path)
+            let generator = try CheckpointGenerator(path: path, architecture: architecture)
             var progress = WorkProgress("sampling \(generator.chapter.rawValue)", total: count)
             images = try generator.sample(count: count, seed: common.seed) { progress.update($0) }
         } else {

@@ -8,3 +8,4 @@ extension GeneratorLossKind: ExpressibleByArgument {}
 extension DiscriminatorConditioning: ExpressibleByArgument {}
 extension AdversarialLoss: ExpressibleByArgument {}
 extension ToyDistribution: ExpressibleByArgument {}
+extension ChapterGenerator: ExpressibleByArgument {}

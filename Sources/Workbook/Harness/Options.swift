@@ -181,7 +181,11 @@ extension ParsableArguments {
             Foundation.exit(0)
         }
         // An `ExitCode` thrown on purpose has no message: it only sets the status.
-        if let message = self.message(for: error).split(separator: "\n").first {
+        // A list of valid values comes on lines of its own ("- ring"): keep it on the one line.
+        let lines = self.message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        if let first = lines.first {
+            let choices = lines.dropFirst().filter { $0.hasPrefix("- ") }.map { $0.dropFirst(2) }
+            let message = choices.isEmpty ? first : first + " " + choices.joined(separator: ", ")
             FileHandle.standardError.write(Data("error: \(message) — see --help\n".utf8))
         }
         Foundation.exit(code.rawValue)
