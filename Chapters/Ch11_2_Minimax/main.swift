@@ -19,7 +19,7 @@
 
  Both players here are small multi-layer perceptrons, trained on Fashion-MNIST. This section
  is the file `Chapters/Ch11_2_Minimax/main.swift`: `swift run Ch11_2_Minimax` runs it
- (`--help` lists every option).
+ (`--help` lists every option; `Options.swift` beside it declares them as `options`).
  */
 import NN
 import Tensor

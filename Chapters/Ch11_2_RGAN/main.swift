@@ -33,7 +33,8 @@
  both halves of the batch.
 
  This section is the file `Chapters/Ch11_2_RGAN/main.swift`: `swift run Ch11_2_RGAN` runs it
- (`--help` lists every option; `--loss rsgan|rasgan|bce` swaps the loss).
+ (`--help` lists every option; `Options.swift` beside it declares them as `options`;
+ `--loss rsgan|rasgan|bce` swaps the loss).
  */
 import NN
 import Tensor

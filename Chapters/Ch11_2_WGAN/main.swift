@@ -26,7 +26,7 @@
  saturate.
 
  This section is the file `Chapters/Ch11_2_WGAN/main.swift`: `swift run Ch11_2_WGAN` runs it
- (`--help` lists every option).
+ (`--help` lists every option; `Options.swift` beside it declares them as `options`).
  */
 import NN
 import Tensor
