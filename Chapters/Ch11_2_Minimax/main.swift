@@ -1,54 +1,30 @@
 /*:
- # 11.2 The minimax GAN
+ ## 11.2 The minimax GAN
 
- A generator G turns noise z into images; a discriminator D scores how real an image
- looks. They play the game
+ ### The game
 
-     min_G max_D  E_x[log D(x)] + E_z[log(1 − D(G(z)))]
+ A GAN trains two networks against each other. The **generator** G turns a noise vector
+ z ~ N(0, I) into an image; the **discriminator** D looks at an image and outputs the
+ probability that it came from the data rather than from G. They play
 
- Both are small multi-layer perceptrons here, trained on Fashion-MNIST.
- Run it with `swift run Ch11_2_Minimax` (`--help` lists every option).
+ $$\min_G \max_D \; V(D, G) = \mathbb{E}_{x \sim p_\text{data}}[\log D(x)] + \mathbb{E}_{z \sim p_z}[\log(1 - D(G(z)))].$$
+
+ For a fixed G the best discriminator is $D^*(x) = p_\text{data}(x) / (p_\text{data}(x) + p_G(x))$,
+ and putting it back into V gives $V(D^*, G) = 2\,\mathrm{JS}(p_\text{data} \,\|\, p_G) - \log 4$:
+ with a perfect discriminator, the generator minimises the Jensen–Shannon divergence between
+ the data and its own distribution. The JS divergence is symmetric and bounded by log 2, and
+ that bound is the root of the trouble later in this chapter: when the two distributions
+ barely overlap, as they do at the start of training, JS sits at its maximum and its
+ gradient with respect to G is zero.
+
+ Both players here are small multi-layer perceptrons, trained on Fashion-MNIST. This section
+ is the file `Chapters/Ch11_2_Minimax/main.swift`: `swift run Ch11_2_Minimax` runs it
+ (`--help` lists every option; `Options.swift` beside it declares them as `options`).
  */
-import ArgumentParser
 import NN
 import Tensor
 import Workbook
 
-// snippet.hide
-enum Defaults: ChapterDefaults {
-    static let epochs = 5
-    static let batchSize = 64
-    static let learningRate: Float = 2e-4
-    static let latentDimension = 100
-}
-
-struct Options: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "Ch11_2_Minimax", abstract: "The original (minimax) GAN with MLPs on Fashion-MNIST.")
-
-    @OptionGroup var training: TrainingOptions<Defaults>
-    @OptionGroup var data: DataOptions
-
-    @Option(help: "Generator loss: non-saturating, −log D(G(z)), or saturating, log(1 − D(G(z))).")
-    var loss: GeneratorLossKind = .nonSaturating
-
-    @Option(help: "One-sided label smoothing: the target for real images (1 = none; 0.9 is usual).")
-    var labelSmoothing: Float = 1
-
-    @Option(help: "Instance noise: initial std of Gaussian noise added to D's inputs, annealed to 0.")
-    var instanceNoise: Float = 0
-
-    func validate() throws {
-        guard labelSmoothing > 0.5, labelSmoothing <= 1 else {
-            throw ValidationError("--label-smoothing must be in (0.5, 1], got \(labelSmoothing); try 0.9")
-        }
-        guard instanceNoise >= 0, instanceNoise.isFinite else {
-            throw ValidationError("--instance-noise must be 0 or more, got \(instanceNoise); try 0.1")
-        }
-    }
-}
-// snippet.show
-
-let options = Options.parseCommandLine()
 let run = TrainingRun(name: "ch11_2_minimax", title: "Ch11.2 minimax GAN", settings: options.training.settings)
 let images = run.loadImages(from: options.data.data)
 let pixels = images.imageSize          // 28 × 28 = 784
@@ -56,21 +32,26 @@ let latent = run.settings.latentDimension
 let batchSize = run.settings.batchSize
 
 /*:
- ## The two players
- G maps z ∈ ℝ¹⁰⁰ through three ReLU layers to 784 pixels squashed by tanh into [−1, 1],
- the range the real images are scaled to (the original chapter fed D real images in
- [0, 1] and fakes in [−1, 1], a giveaway D could learn in one step).
- D maps 784 pixels to a single logit: no sigmoid at the end, the loss applies it stably.
- Both are defined once in the library (`mlpGenerator`, `mlpDiscriminator`), because the
- WGAN chapters reuse them. Adam with β₁ = 0.5, as DCGAN recommends for GANs.
+ ### The networks
+
+ The generator and discriminator are the original chapter's multi-layer perceptrons. G maps
+ z ∈ ℝ¹⁰⁰ through three ReLU layers to 784 pixels squashed by tanh into [−1, 1], so the real
+ images are scaled to the same range, [−1, 1]. D maps 784 pixels to a single logit: no
+ sigmoid at the end, the loss applies it stably. Both are defined once in the library
+ (`mlpGenerator` and `mlpDiscriminator` in `Sources/Workbook/GAN/Architectures.swift`),
+ because the WGAN chapters reuse them:
+
+ <!-- snippet: Sources/Workbook/GAN/Architectures.swift#mlp-models -->
+
+ Each player gets Adam with β₁ = 0.5, as DCGAN recommends for GANs. The fixed noise batch
+ is decoded after every epoch, so the sample grids show the same 64 vectors as training
+ goes on.
  */
-// snippet.minimax-models
 var weights = run.generator("weights")
 let G = mlpGenerator(latent: latent, pixels: pixels, using: &weights)
 let D = mlpDiscriminator(pixels: pixels, using: &weights)
 let optimizerG = Adam(G.parameters, learningRate: run.settings.learningRate, beta1: 0.5)
 let optimizerD = Adam(D.parameters, learningRate: run.settings.learningRate, beta1: 0.5)
-// snippet.end
 
 run.checkpointing(models: [("generator", G), ("discriminator", D)],
                   optimizers: [("generator", optimizerG), ("discriminator", optimizerD)])
@@ -79,14 +60,35 @@ var noise = run.generator("fixed noise")
 let fixedNoise = Tensor.randomNormal([64, latent], using: &noise)
 
 /*:
- ## One training iteration
- First D takes a step to tell real from generated images, with the fakes detached so
- that this step does not move G. Then G takes a step to make D call its images real;
- the gradient flows back through D into G, and only G's parameters are updated. The
- iteration lives in the library (`MinimaxGAN.trainStep`) because the DCGAN and toy
- chapters play the same game; the options of §11.3 switch on its tricks.
+ ### One iteration
+
+ Each iteration updates D once and then G once. D's update uses the generated batch
+ *detached* from G, so that it does not move G; G's update sends the gradient of its loss
+ back through the (just updated) D into G, and only G's parameters change. Our
+ `gradients(of:wrt:)` follows only the part of the graph that leads to the parameters it is
+ asked for, so the generator's step never pays for gradients of D's weights. The iteration
+ is written once, in `MinimaxGAN.trainStep` (`Sources/Workbook/GAN/MinimaxTraining.swift`),
+ because the DCGAN and toy chapters play the same game (the `noisy` calls add §11.3's
+ instance noise when it is switched on):
+
+ <!-- snippet: Sources/Workbook/GAN/MinimaxTraining.swift#minimax-step -->
+
+ ### Saturating and non-saturating generator losses
+
+ The step's two losses live in `Sources/Workbook/GAN/Losses.swift`. Taken literally, the
+ generator minimises $\mathbb{E}[\log(1 - D(G(z)))]$. Early on D
+ rejects fakes with confidence, $D(G(z)) \approx 0$, where $\log(1 - D)$ is flat: the
+ gradient reaching G vanishes. The usual remedy keeps the same fixed point but changes the
+ generator's loss to $-\mathbb{E}[\log D(G(z))]$, which is steep exactly where the other is
+ flat. Both are one line in our library, written on D's logits (its raw score before the
+ sigmoid), so that no logarithm of an underflowed probability can ever appear:
+
+ <!-- snippet: Sources/Workbook/GAN/Losses.swift#minimax-losses -->
+
+ The chapter hands the step its networks, optimisers and options (`--loss` picks the
+ generator's loss; §11.3's `--label-smoothing` and `--instance-noise` switch on its tricks),
+ and the training harness calls it once per iteration:
  */
-// snippet.minimax-train
 let gan = MinimaxGAN(generator: G, discriminator: D, generatorOptimizer: optimizerG,
                      discriminatorOptimizer: optimizerD, latent: latent)
 gan.generatorLossKind = options.loss
@@ -95,16 +97,91 @@ gan.instanceNoise = InstanceNoise(initial: options.instanceNoise, totalSteps: ru
 run.train(metrics: MinimaxStep.metrics, snapshot: { G(fixedNoise).reshaped([-1] + images.imageShape) }) { step, random in
     gan.trainStep(real: batches.next().reshaped([batchSize, pixels]), step: step, using: &random).values
 }
-// snippet.end
 
 /*:
- ## What training looked like
+ ### What the original code got wrong
+
+ Two bugs in the original chapter's minimax code are fixed here, each pinned by a test that
+ the original's version fails (`Tests/WorkbookTests/ErrataTests.swift`):
+
+ * **Mismatched ranges.** It fed the discriminator real images in [0, 1] and generated
+   images in [−1, 1] (tanh). Any pixel below 0 then proves an image fake, which D learns at
+   once, and G is pushed toward the wrong range. We scale real pixels to [−1, 1].
+ * **`sigmoid().log()`.** For a confident discriminator (logit below about −90 in single
+   precision) the sigmoid underflows to 0 and its log to −∞; the loss becomes infinite and
+   training dies. Binary cross-entropy on logits, computed as softplus, is exact for any
+   logit.
+
+ A smaller change: samples are written as one grid per epoch (and an animation), not as 64
+ separate PNG files.
+
+ ### What a run looks like
+
+ ```sh
+ swift run Ch11_2_Minimax          # 5 epochs of Fashion-MNIST, 4,685 iterations of 64 images
+ ```
+
+ After training, the chapter draws the last sample grid, the two losses, and what D
+ believes about real and generated images:
  */
 run.writeSampleFigures()
 run.plot("losses", title: "Minimax GAN losses", yTitle: "binary cross-entropy",
          series: [("d_loss", "discriminator"), ("g_loss", "generator")])
 run.plot("scores", title: "What the discriminator believes", yTitle: "mean D(·), probability of real",
          series: [("d_real", "D(x), real images"), ("d_fake", "D(G(z)), generated images")])
+
+/*:
+ ![Samples from a fixed batch of noise after five epochs](figures/ch11_2_minimax_samples.png)
+
+ *`swift run Ch11_2_Minimax`: 64 samples from the same fixed noise, after the last epoch.
+ `figures/ch11_2_minimax_samples.gif` animates the grid over the epochs.*
+
+ After five epochs the generator draws recognisable pullovers, shirts, trousers, sneakers
+ and boots, in several poses, but with a grainy texture: a plain MLP has no notion that
+ neighbouring pixels belong together, and it keeps improving slowly for many more epochs.
+ The same recipe in PyTorch gives samples of the same quality (we checked, with the same
+ settings); section 11.4's convolutional generator removes the grain far sooner.
+
+ ![Losses of D and G over training](figures/ch11_2_minimax_losses.png)
+
+ ![Mean D(x) on real and D(G(z)) on generated images](figures/ch11_2_minimax_scores.png)
+
+ *Both: `swift run Ch11_2_Minimax`. Faint lines are per iteration, bold ones smoothed.*
+
+ The curves tell the story of the game. In the first few hundred iterations D wins easily:
+ D(x) climbs toward 0.9 and D(G(z)) falls below 0.2, and the generator's loss rises to
+ about 3.5. The non-saturating loss keeps G's gradient large exactly then, and from about
+ iteration 1,500 G catches up: D(G(z)) rises steadily, D(x) falls, and both losses drift
+ toward the equilibrium values of a discriminator that can no longer tell (log 4 ≈ 1.39
+ for D, log 2 ≈ 0.69 for G).
+
+ ### Seeing the vanishing gradient
+
+ ```sh
+ swift run Ch11_2_Minimax --loss saturating --out figures/saturating --checkpoint-dir checkpoints/saturating
+ ```
+
+ The chapter logs the norm of the gradient that reaches G's parameters at every iteration,
+ and plots it:
+ */
 run.plot("generator_gradient", title: "Gradient reaching the generator", yTitle: "‖∇θ loss_G‖",
          series: [("g_grad_norm", "generator, --loss \(options.loss.rawValue)")], logarithmicY: true)
 run.finish()
+
+/*:
+ ![Gradient norm with the non-saturating loss](figures/ch11_2_minimax_generator_gradient.png)
+
+ *`swift run Ch11_2_Minimax`: with −log D(G(z)), G's gradient grows to nearly 10 as soon
+ as D starts rejecting its samples.*
+
+ ![Gradient norm with the saturating loss](figures/saturating/ch11_2_minimax_generator_gradient.png)
+
+ *`swift run Ch11_2_Minimax --loss saturating --out figures/saturating --checkpoint-dir checkpoints/saturating`:
+ the same networks, seed and data with log(1 − D(G(z))).*
+
+ While D is winning (the first 2,000 iterations), the saturating loss delivers a gradient
+ about ten times smaller than the non-saturating one, below 0.05 in 63 iterations and below
+ 0.01 in 5. That is the flat region of log(1 − D) at D ≈ 0, measured. The
+ generator still learns, slowly, because Adam rescales small gradients; with plain SGD the
+ difference would be starker.
+ */

@@ -1,75 +1,61 @@
 /*:
- # 11.2 The Wasserstein GAN, with weight clipping
+ ## 11.2 The Wasserstein GAN
 
- The minimax GAN's discriminator is a classifier; when real and generated images are
- easy to tell apart its loss saturates and the generator learns nothing. The WGAN
- replaces it with a *critic* C that scores images, and trains it to estimate the
- Wasserstein (earth mover's) distance
+ ### Why a distance instead of a divergence
 
-     W(p_data, p_G) = sup over 1-Lipschitz f of  E_x[f(x)] − E_z[f(G(z))]
+ When the data and the generator's samples live on thin, barely overlapping sets (and
+ images do: they occupy a tiny part of pixel space), the Jensen–Shannon divergence is
+ stuck at log 2 and tells the generator nothing about which way to move. The
+ **Wasserstein-1** (earth mover's) distance does not have this problem: it is the least
+ total "mass × distance" needed to move one distribution onto the other,
 
- (the Kantorovich–Rubinstein duality). The supremum is over 1-Lipschitz functions, so
- the critic must be kept Lipschitz: the original WGAN clips every weight to [−c, c]
- after each update. Run it with `swift run Ch11_2_WGAN`.
+ $$W(p_\text{data}, p_G) = \inf_{\gamma \in \Pi(p_\text{data}, p_G)} \mathbb{E}_{(x, y) \sim \gamma}\,\|x - y\|,$$
+
+ and it shrinks smoothly as the generated samples move toward the data, even when the two
+ sets do not overlap at all.
+
+ The infimum over couplings γ is intractable, but the **Kantorovich–Rubinstein duality**
+ turns it into a supremum over functions:
+
+ $$W(p_\text{data}, p_G) = \sup_{\|f\|_L \le 1} \; \mathbb{E}_{x \sim p_\text{data}}[f(x)] - \mathbb{E}_{z}[f(G(z))],$$
+
+ where $\|f\|_L \le 1$ means f is 1-Lipschitz: $|f(a) - f(b)| \le \|a - b\|$. A neural
+ network, the **critic** C, plays f. It is trained to maximise the gap between its mean
+ score on real and on generated images, and the generator to raise the critic's score of
+ its samples. The critic is not a classifier: it has no sigmoid, and its loss does not
+ saturate.
+
+ This section is the file `Chapters/Ch11_2_WGAN/main.swift`: `swift run Ch11_2_WGAN` runs it
+ (`--help` lists every option; `Options.swift` beside it declares them as `options`).
  */
-import ArgumentParser
 import NN
 import Tensor
 import Workbook
 
-// snippet.hide
-enum Defaults: ChapterDefaults {
-    static let epochs = 5
-    static let batchSize = 64
-    static let learningRate: Float = 5e-5
-    static let latentDimension = 100
-}
-
-enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
-    case rmsprop, adam
-}
-
-struct Options: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "Ch11_2_WGAN", abstract: "Wasserstein GAN with weight clipping.")
-
-    @OptionGroup var training: TrainingOptions<Defaults>
-    @OptionGroup var data: DataOptions
-
-    @Option(help: "Clip every critic weight to [−c, c] after each critic update.")
-    var clip: Float = 0.01
-
-    @Option(help: "Critic updates per generator update.")
-    var nCritic: Int = 5
-
-    @Option(help: "rmsprop (the WGAN paper's choice) or adam (the original chapter's).")
-    var optimizer: OptimizerChoice = .rmsprop
-
-    func validate() throws {
-        try requirePositive(clip, "--clip")
-        try requirePositive(nCritic, "--n-critic")
-    }
-}
-// snippet.show
-
-let options = Options.parseCommandLine()
 let run = TrainingRun(name: "ch11_2_wgan", title: "Ch11.2 WGAN (weight clipping)", settings: options.training.settings)
 let images = run.loadImages(from: options.data.data)
 let latent = run.settings.latentDimension
 
 /*:
- ## Critic and generator
- The networks are the minimax chapter's; the critic's last layer is already linear,
- so its score is unbounded, as a critic's must be. RMSprop with a small learning rate
- is the WGAN paper's choice (momentum-based optimisers made clipped critics unstable).
+ ### Keeping the critic Lipschitz: weight clipping
+
+ The duality only holds over Lipschitz functions. The original WGAN enforces this crudely:
+ after every critic update, every weight is clipped to [−c, c] (c = 0.01, `--clip`). A
+ network with bounded weights has a bounded Lipschitz constant, so the critic computes a
+ multiple of W, which is enough for the generator's gradient.
+
+ The networks are the minimax section's MLPs; the discriminator's last layer is already
+ linear, so its score is unbounded, as a critic's must be. The WGAN paper
+ trained them with RMSprop at learning rate 5·10⁻⁵, because momentum-based optimisers made
+ clipped critics unstable; `--optimizer adam` tries the original chapter's choice.
  */
-// snippet.wgan-setup
 var weights = run.generator("weights")
 let G = mlpGenerator(latent: latent, pixels: images.imageSize, using: &weights)
 let critic = mlpDiscriminator(pixels: images.imageSize, using: &weights)
-@MainActor func makeOptimizer(_ parameters: [Tensor]) -> any Optimizer {
+func makeOptimizer(_ parameters: [Tensor]) -> any Optimizer {
     switch options.optimizer {
-    case .rmsprop: RMSprop(parameters, learningRate: run.settings.learningRate)
-    case .adam: Adam(parameters, learningRate: run.settings.learningRate)
+    case .rmsprop: RMSprop(parameters, learningRate: options.training.learningRate)
+    case .adam: Adam(parameters, learningRate: options.training.learningRate)
     }
 }
 let wgan = WassersteinGAN(generator: G, critic: critic,
@@ -77,27 +63,58 @@ let wgan = WassersteinGAN(generator: G, critic: critic,
                           criticOptimizer: makeOptimizer(critic.parameters),
                           constraint: .weightClipping(options.clip),
                           criticUpdates: options.nCritic, latent: latent)
-// snippet.end
-
 run.checkpointing(models: [("generator", G), ("critic", critic)],
                   optimizers: [("generator", wgan.generatorOptimizer), ("critic", wgan.criticOptimizer)])
+
+/*:
+ ### One iteration
+
+ The critic is trained more often than the generator (`--n-critic 5`), each time on a
+ fresh real batch, so that it stays close to its optimum. The iteration,
+ `WassersteinGAN.trainStep` in `Sources/Workbook/GAN/WassersteinTraining.swift`, is shared
+ with WGAN-GP: `--n-critic` critic updates, then one generator update. Here is the critic's
+ update (`criticStep`), where the two differ only in the constraint; under clipping, the
+ stored weights are clipped after every update:
+
+ <!-- snippet: Sources/Workbook/GAN/WassersteinTraining.swift#critic-step -->
+
+ Its loss and the generator's are one line each, in `Sources/Workbook/GAN/Wasserstein.swift`:
+
+ <!-- snippet: Sources/Workbook/GAN/Wasserstein.swift#wasserstein-losses -->
+
+ After the critic's updates, the generator takes one step on a fresh noise batch, through
+ the updated critic:
+
+ <!-- snippet: Sources/Workbook/GAN/WassersteinTraining.swift#generator-step -->
+
+ `run.train(_:on:snapshotNoise:)`, in the same file, is the loop: it calls `trainStep` once
+ per generator iteration, handing it `--n-critic` fresh real batches, and logs the
+ Wasserstein estimate, the generator's loss, the penalty (0 under clipping) and the
+ critic's gradient norm to the run's CSV file:
+ */
 let batches = run.batches(of: images, perStep: options.nCritic)
 var noise = run.generator("fixed noise")
 let fixedNoise = Tensor.randomNormal([64, latent], using: &noise)
-
-/*:
- ## Training
- Each iteration makes `--n-critic` critic updates, each on a fresh real batch and each
- followed by clipping the stored weights, then one generator update (see
- `WassersteinGAN.trainStep` in the library).
- */
 run.train(wgan, on: batches, snapshotNoise: fixedNoise)
 
 /*:
- ## What clipping does to the critic
- After training, about half of the critic's weights sit at exactly ±c: clipping does not
- make the critic Lipschitz in a smart way, it pushes the weights to the box's corners and
- limits what the critic can represent.
+ ### The original code clipped nothing
+
+ The original chapter's WGAN computed each clamped weight and assigned it to a copy
+ (`var.1 = clamped_var`), so the critic's weights were never clipped and its "Wasserstein
+ estimate" could grow without bound. `clipValues(of:to:)` writes into the parameters'
+ storage; `ErrataTests.weightClippingActsOnTheCriticItself` shows the copy-clipping leaving
+ weights outside [−c, c] and ours pinning every one.
+
+ ### What a run looks like
+
+ ```sh
+ swift run Ch11_2_WGAN             # 5 epochs: 935 generator iterations, 4,675 critic updates
+ ```
+
+ After training, the chapter draws the samples, the critic's estimate of W (with the
+ generator's loss and the critic's gradient norm, which §11.3 compares with the penalty's),
+ and a histogram of the critic's weights:
  */
 run.writeSampleFigures()
 run.plotWassersteinCurves(label: "weight clipping, c = \(options.clip)")
@@ -106,3 +123,24 @@ let weightsFigure = Histogram(
     values: weightValues(of: critic), bins: 60, logarithmicY: true)
 orExit { try weightsFigure.write(to: run.figurePath("critic_weights")) }
 run.finish()
+
+/*:
+ ![Samples of the weight-clipped WGAN](figures/ch11_2_wgan_samples.png)
+
+ *`swift run Ch11_2_WGAN`: samples from a fixed batch of noise after five epochs.*
+
+ ![The critic's estimate of W](figures/ch11_2_wgan_wasserstein.png)
+
+ ![Critic weights after training](figures/ch11_2_wgan_critic_weights.png)
+
+ *Both: `swift run Ch11_2_WGAN`. The histogram's y axis is logarithmic.*
+
+ Five epochs are not enough for a weight-clipped WGAN with the paper's small learning rate:
+ every sample is the same blurred silhouette, and the estimate of W oscillates instead of
+ falling. The histogram shows why clipping is a blunt instrument: it does not make the
+ critic Lipschitz in a smart way, it pushes the weights to the box's walls. The two bins at
+ ±0.01 hold more than ten times as many weights as any bin between them, so a large part of
+ the critic is pinned there rather than learned, which limits what it can represent. The
+ WGAN paper trained for a hundred times as many iterations; section 11.3 shows what the
+ gradient penalty does with the same budget.
+ */

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Workbook
+
+enum Defaults: ChapterDefaults {
+    static let epochs = 5
+    static let batchSize = 64
+    static let learningRate: Float = 5e-5
+    static let latentDimension = 100
+}
+
+enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case rmsprop, adam
+}
+
+struct Options: ParsableCommand, Sendable {
+    static let configuration = CommandConfiguration(commandName: "Ch11_2_WGAN", abstract: "Wasserstein GAN with weight clipping.")
+
+    @OptionGroup var training: TrainingOptions<Defaults>
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "Clip every critic weight to [−c, c] after each critic update.")
+    var clip: Float = 0.01
+
+    @Option(help: "Critic updates per generator update.")
+    var nCritic: Int = 5
+
+    @Option(help: "rmsprop (the WGAN paper's choice) or adam (the original chapter's).")
+    var optimizer: OptimizerChoice = .rmsprop
+
+    func validate() throws {
+        try requirePositive(clip, "--clip")
+        try requirePositive(nCritic, "--n-critic")
+    }
+}
+
+/// The command line, parsed when the chapter first reads it.
+let options = Options.parseCommandLine()
