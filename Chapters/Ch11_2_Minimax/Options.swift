@@ -9,7 +9,9 @@ enum Defaults: ChapterDefaults {
 }
 
 struct Options: ParsableCommand, Sendable {
-    static let configuration = CommandConfiguration(commandName: "Ch11_2_Minimax", abstract: "The original (minimax) GAN with MLPs on Fashion-MNIST.")
+    static let configuration = CommandConfiguration(
+        commandName: "Ch11_2_Minimax", abstract: "The original (minimax) GAN with MLPs on Fashion-MNIST.",
+        version: workbookVersion)
 
     @OptionGroup var training: TrainingOptions<Defaults>
     @OptionGroup var data: DataOptions

@@ -9,7 +9,9 @@ enum Defaults: ChapterDefaults {
 }
 
 struct Options: ParsableCommand, Sendable {
-    static let configuration = CommandConfiguration(commandName: "Ch11_2_RGAN", abstract: "Relativistic average least-squares GAN with DCGAN networks.")
+    static let configuration = CommandConfiguration(
+        commandName: "Ch11_2_RGAN", abstract: "Relativistic average least-squares GAN with DCGAN networks.",
+        version: workbookVersion)
 
     @OptionGroup var training: TrainingOptions<Defaults>
     @OptionGroup var source: ImageSourceOptions

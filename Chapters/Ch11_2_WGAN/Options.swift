@@ -13,7 +13,9 @@ enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
 }
 
 struct Options: ParsableCommand, Sendable {
-    static let configuration = CommandConfiguration(commandName: "Ch11_2_WGAN", abstract: "Wasserstein GAN with weight clipping.")
+    static let configuration = CommandConfiguration(
+        commandName: "Ch11_2_WGAN", abstract: "Wasserstein GAN with weight clipping.",
+        version: workbookVersion)
 
     @OptionGroup var training: TrainingOptions<Defaults>
     @OptionGroup var data: DataOptions
