@@ -3,7 +3,7 @@ import Foundation
 
 /// Where the DCGAN family's training data comes from: Fashion-MNIST (or `--data DIR` of IDX
 /// files) by default, or a folder of photos with `--images DIR`.
-public struct ImageSourceOptions: ParsableArguments {
+public struct ImageSourceOptions: ParsableArguments, Sendable {
     @OptionGroup public var idx: DataOptions
 
     @Option(help: "Folder of PNG/JPEG images to train on instead (centre-cropped, resized to 64×64 RGB; 64-pixel networks).")
