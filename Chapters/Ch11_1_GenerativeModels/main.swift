@@ -90,6 +90,8 @@ let vaeResult = comparison.run("VAE", vae, density: DensityEstimate(.lowerBound)
  conditional needs the values before it. Two steps here; 3,072 for a 32×32 colour image.
 
  <!-- snippet: Sources/Workbook/Toy/AutoregressiveMixture.swift#autoregressive-sampling -->
+
+ The chapter's model has 16 components per mixture, and its density is exact:
  */
 let autoregressive = AutoregressiveMixture(components: 16, using: &weights)
 let autoregressiveResult = comparison.run(
@@ -115,6 +117,8 @@ let autoregressiveResult = comparison.run(
  Eight couplings alternate which coordinate they change; the log-determinants add up:
 
  <!-- snippet: Sources/Workbook/Toy/RealNVP.swift#flow-likelihood -->
+
+ The chapter's flow has eight couplings; its density is exact too:
  */
 let flow = RealNVP(couplings: 8, using: &weights)
 let flowResult = comparison.run("flow (RealNVP)", flow, density: DensityEstimate(.exact, flow.logLikelihood))
@@ -191,6 +195,8 @@ let ganResult = comparison.run("GAN", gan)
  one network pass per step, $T = 100$ passes here (image models use hundreds to a thousand).
 
  <!-- snippet: Sources/Workbook/Toy/DDPM.swift#ddpm-sampling -->
+
+ The chapter's model takes T = 100 steps and, like the GAN, scores no points:
  */
 let diffusion = DDPM(schedule: DiffusionSchedule(steps: 100), using: &weights)
 let diffusionResult = comparison.run("diffusion (DDPM)", diffusion)
