@@ -52,7 +52,12 @@ public struct Study {
 
     /// Prints `summary: chapter=<name> k=v …`.
     public func finish(_ fields: KeyValuePairs<String, String>) {
-        print(summaryLine(chapter: name, Array(fields)))
+        finish(Array(fields))
+    }
+
+    /// Prints `summary: chapter=<name> k=v …`, for fields that are computed, e.g. one per model.
+    public func finish(_ fields: [(key: String, value: String)]) {
+        print(summaryLine(chapter: name, fields))
     }
 }
 

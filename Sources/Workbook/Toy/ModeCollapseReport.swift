@@ -59,6 +59,12 @@ extension ModeCollapse {
         }
     }
 
+    /// The summary line's fields: the mean modes covered per data set and method,
+    /// e.g. `ring_wgan_gp_lambda10_modes=0.67`.
+    public static func modesCoveredFields(of runs: [Run]) -> [(key: String, value: String)] {
+        results(of: runs).map { ("\($0.distribution)_\($0.method.key)_modes", String(format: "%.2f", $0.modesCovered.mean)) }
+    }
+
     /// Mean ± standard deviation over seeds of the modes covered and of the share of
     /// high-quality samples, one row per data set and method, as a Markdown table.
     public static func table(of runs: [Run]) -> String {

@@ -5,6 +5,13 @@ import Tensor
 // The table and figures of the §11.1 comparison.
 
 extension ToyComparison {
+    /// The summary line's fields: `energy_distance_<family>` for each family, named by the
+    /// first word of its name, e.g. `energy_distance_flow=0.1004`.
+    public func energyDistanceFields(_ results: [FamilyResult]) -> [(key: String, value: String)] {
+        results.map { ("energy_distance_\($0.family.split(separator: " ")[0].lowercased())",
+                       String(format: "%.4f", $0.energyDistance)) }
+    }
+
     /// The measurements as a markdown table, one row per family.
     public func markdownTable(_ results: [FamilyResult]) -> String {
         let hasModes = data.distribution.modes != nil
