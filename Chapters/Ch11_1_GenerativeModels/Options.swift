@@ -2,9 +2,7 @@ import ArgumentParser
 import Workbook
 
 struct Options: ParsableCommand, Sendable {
-    static let configuration = CommandConfiguration(
-        commandName: "Ch11_1_GenerativeModels", abstract: "Six families of generative models compared on the same 2-D data.",
-        version: workbookVersion)
+    static let configuration = CommandConfiguration.chapter("Ch11_1_GenerativeModels", "Six families of generative models compared on the same 2-D data.")
 
     @Option(help: "The toy distribution: \(ToyDistribution.allCases.map(\.rawValue).joined(separator: ", ")).")
     var dataset: ToyDistribution = .ring

@@ -1,17 +1,10 @@
 import ArgumentParser
 import Workbook
 
-enum Defaults: ChapterDefaults {
-    static let epochs = 5
-    static let batchSize = 64
-    static let learningRate: Float = 2e-4
-    static let latentDimension = 100
-}
+enum Defaults: ChapterDefaults { static let recipe = Recipe(epochs: 5, batchSize: 64, learningRate: 2e-4, latentDimension: 100) }
 
 struct Options: ParsableCommand, Sendable {
-    static let configuration = CommandConfiguration(
-        commandName: "Ch11_2_Minimax", abstract: "The original (minimax) GAN with MLPs on Fashion-MNIST.",
-        version: workbookVersion)
+    static let configuration = CommandConfiguration.chapter("Ch11_2_Minimax", "The original (minimax) GAN with MLPs on Fashion-MNIST.")
 
     @OptionGroup var training: TrainingOptions<Defaults>
     @OptionGroup var data: DataOptions

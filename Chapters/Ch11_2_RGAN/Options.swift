@@ -1,17 +1,10 @@
 import ArgumentParser
 import Workbook
 
-enum Defaults: ChapterDefaults {
-    static let epochs = 1
-    static let batchSize = 32
-    static let learningRate: Float = 1e-4
-    static let latentDimension = 128
-}
+enum Defaults: ChapterDefaults { static let recipe = Recipe(epochs: 1, batchSize: 32, learningRate: 1e-4, latentDimension: 128) }
 
 struct Options: ParsableCommand, Sendable {
-    static let configuration = CommandConfiguration(
-        commandName: "Ch11_2_RGAN", abstract: "Relativistic average least-squares GAN with DCGAN networks.",
-        version: workbookVersion)
+    static let configuration = CommandConfiguration.chapter("Ch11_2_RGAN", "Relativistic average least-squares GAN with DCGAN networks.")
 
     @OptionGroup var training: TrainingOptions<Defaults>
     @OptionGroup var source: ImageSourceOptions

@@ -1,21 +1,14 @@
 import ArgumentParser
 import Workbook
 
-enum Defaults: ChapterDefaults {
-    static let epochs = 5
-    static let batchSize = 64
-    static let learningRate: Float = 5e-5
-    static let latentDimension = 100
-}
+enum Defaults: ChapterDefaults { static let recipe = Recipe(epochs: 5, batchSize: 64, learningRate: 5e-5, latentDimension: 100) }
 
 enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
     case rmsprop, adam
 }
 
 struct Options: ParsableCommand, Sendable {
-    static let configuration = CommandConfiguration(
-        commandName: "Ch11_2_WGAN", abstract: "Wasserstein GAN with weight clipping.",
-        version: workbookVersion)
+    static let configuration = CommandConfiguration.chapter("Ch11_2_WGAN", "Wasserstein GAN with weight clipping.")
 
     @OptionGroup var training: TrainingOptions<Defaults>
     @OptionGroup var data: DataOptions

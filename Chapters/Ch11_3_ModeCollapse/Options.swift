@@ -14,9 +14,7 @@ enum DataChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
 }
 
 struct Options: ParsableCommand, Sendable {
-    static let configuration = CommandConfiguration(
-        commandName: "Ch11_3_ModeCollapse", abstract: "Mode collapse measured: minimax GAN, WGAN and WGAN-GP on rings and grids of Gaussians.",
-        version: workbookVersion)
+    static let configuration = CommandConfiguration.chapter("Ch11_3_ModeCollapse", "Mode collapse measured: minimax GAN, WGAN and WGAN-GP on rings and grids of Gaussians.")
 
     @Option(help: "Generator iterations per run (the same budget for every method).")
     var steps = 2000

@@ -1,17 +1,10 @@
 import ArgumentParser
 import Workbook
 
-enum Defaults: ChapterDefaults {
-    static let epochs = 5
-    static let batchSize = 64
-    static let learningRate: Float = 1e-4
-    static let latentDimension = 100
-}
+enum Defaults: ChapterDefaults { static let recipe = Recipe(epochs: 5, batchSize: 64, learningRate: 1e-4, latentDimension: 100) }
 
 struct Options: ParsableCommand, Sendable {
-    static let configuration = CommandConfiguration(
-        commandName: "Ch11_3_WGANGP", abstract: "Wasserstein GAN with gradient penalty (double backprop); --compare trains weight clipping too.",
-        version: workbookVersion)
+    static let configuration = CommandConfiguration.chapter("Ch11_3_WGANGP", "Wasserstein GAN with gradient penalty (double backprop); --compare trains weight clipping too.")
 
     @OptionGroup var training: TrainingOptions<Defaults>
     @OptionGroup var data: DataOptions

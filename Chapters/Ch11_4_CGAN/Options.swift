@@ -1,17 +1,10 @@
 import ArgumentParser
 import Workbook
 
-enum Defaults: ChapterDefaults {
-    static let epochs = 1
-    static let batchSize = 64
-    static let learningRate: Float = 2e-4
-    static let latentDimension = 100
-}
+enum Defaults: ChapterDefaults { static let recipe = Recipe(epochs: 1, batchSize: 64, learningRate: 2e-4, latentDimension: 100) }
 
 struct Options: ParsableCommand, Sendable {
-    static let configuration = CommandConfiguration(
-        commandName: "Ch11_4_CGAN", abstract: "Conditional DCGAN: one row of samples per class.",
-        version: workbookVersion)
+    static let configuration = CommandConfiguration.chapter("Ch11_4_CGAN", "Conditional DCGAN: one row of samples per class.")
 
     @OptionGroup var training: TrainingOptions<Defaults>
     @OptionGroup var data: DataOptions

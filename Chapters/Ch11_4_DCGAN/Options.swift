@@ -1,17 +1,10 @@
 import ArgumentParser
 import Workbook
 
-enum Defaults: ChapterDefaults {
-    static let epochs = 2
-    static let batchSize = 64
-    static let learningRate: Float = 2e-4
-    static let latentDimension = 100
-}
+enum Defaults: ChapterDefaults { static let recipe = Recipe(epochs: 2, batchSize: 64, learningRate: 2e-4, latentDimension: 100) }
 
 struct Options: ParsableCommand, Sendable {
-    static let configuration = CommandConfiguration(
-        commandName: "Ch11_4_DCGAN", abstract: "Deep convolutional GAN on Fashion-MNIST, or your own images with --images.",
-        version: workbookVersion)
+    static let configuration = CommandConfiguration.chapter("Ch11_4_DCGAN", "Deep convolutional GAN on Fashion-MNIST, or your own images with --images.")
 
     @OptionGroup var training: TrainingOptions<Defaults>
     @OptionGroup var source: ImageSourceOptions

@@ -4,10 +4,9 @@ import Workbook
 
 /// The command line: one subcommand per task, `sanity` when none is named.
 struct Metrics: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "Ch11_5_Metrics",
-        abstract: "Evaluate GANs: Fréchet distance, KID, Inception Score, precision/recall, with our own feature network.",
-        version: workbookVersion,
+    static let configuration = CommandConfiguration.chapter(
+        "Ch11_5_Metrics",
+        "Evaluate GANs: Fréchet distance, KID, Inception Score, precision/recall, with our own feature network.",
         subcommands: [Sanity.self, Score.self, Leaderboard.self, TrainClassifier.self],
         defaultSubcommand: Sanity.self)
 }

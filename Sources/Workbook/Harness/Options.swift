@@ -3,10 +3,38 @@ import Foundation
 
 /// A chapter's default settings; `--help` shows them.
 public protocol ChapterDefaults {
-    static var epochs: Int { get }
-    static var batchSize: Int { get }
-    static var learningRate: Float { get }
-    static var latentDimension: Int { get }
+    static var recipe: Recipe { get }
+}
+
+/// The settings a chapter's book run uses unless the command line changes them.
+public struct Recipe: Sendable {
+    public var epochs: Int
+    public var batchSize: Int
+    public var learningRate: Float
+    public var latentDimension: Int
+
+    public init(epochs: Int, batchSize: Int, learningRate: Float, latentDimension: Int) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.latentDimension = latentDimension
+    }
+}
+
+extension ChapterDefaults {
+    public static var epochs: Int { recipe.epochs }
+    public static var batchSize: Int { recipe.batchSize }
+    public static var learningRate: Float { recipe.learningRate }
+    public static var latentDimension: Int { recipe.latentDimension }
+}
+
+extension CommandConfiguration {
+    /// A chapter's command: its name, a one-line abstract, and `--version`.
+    public static func chapter(_ name: String, _ abstract: String, subcommands: [any ParsableCommand.Type] = [],
+                               defaultSubcommand: (any ParsableCommand.Type)? = nil) -> CommandConfiguration {
+        CommandConfiguration(commandName: name, abstract: abstract, version: workbookVersion,
+                             subcommands: subcommands, defaultSubcommand: defaultSubcommand)
+    }
 }
 
 /// The options every training chapter shares, with the chapter's own defaults.
@@ -74,7 +102,7 @@ public struct DataOptions: ParsableArguments, Sendable {
 }
 
 /// `--out`'s help, the same in every chapter.
-public let outputFolderHelp = "Folder for figures, tables and logs. Default: runs/<chapter>, plus the settings you changed (e.g. runs/ch11_2_minimax-lr-0.001), so experiments never replace the book's figures; the book's own are made with --out figures."
+public let outputFolderHelp = "Folder for figures, tables and logs. Default: runs/<chapter>, plus the settings you changed (e.g. runs/ch11_2_minimax-lr-1e-3), so experiments never replace the book's figures; the book's own are made with --out figures."
 
 /// Where a run writes when `--out` is not given: `runs/<chapter>`, followed by the options
 /// that change results, so that two experiments keep apart and the committed `figures/`
