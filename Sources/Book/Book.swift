@@ -112,6 +112,22 @@ public struct BookBuilder {
         return blocks.joined(separator: "\n\n") + "\n"
     }
 
+    /// Lines of code in a Playground-markup source: not prose, not blank.
+    public static func codeLineCount(_ source: String) -> Int {
+        var inProse = false, count = 0
+        for line in source.components(separatedBy: "\n") {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if inProse {
+                if trimmed.contains("*/") { inProse = false }
+            } else if trimmed.hasPrefix("/*:") {
+                inProse = !trimmed.contains("*/")
+            } else if !trimmed.isEmpty && !trimmed.hasPrefix("//:") {
+                count += 1
+            }
+        }
+        return count
+    }
+
     /// Replaces each `<!-- snippet: PATH#NAME -->` line by itself plus the excerpt.
     public func fillExcerpts(in text: String) throws -> String {
         var output: [String] = []

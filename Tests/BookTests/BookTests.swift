@@ -90,6 +90,29 @@ struct BookTests {
         #expect(throws: BookError.self) { try BookBuilder.renderPlayground("/*:\n never closed\n", path: "main.swift") }
     }
 
+    /// Each chapter folder is a section of the book, and its main.swift reads as one: title
+    /// and prose first, no command-line plumbing, short enough to read top to bottom.
+    @Test func everyChapterIsANotebookSectionOfTheBook() throws {
+        let contents = try String(contentsOf: repositoryRoot.appendingPathComponent(BookBuilder.contentsPath), encoding: .utf8)
+            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let chapters = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("Chapters").path)
+            .filter { $0.hasPrefix("Ch") }
+        #expect(!chapters.isEmpty)
+        for chapter in chapters {
+            #expect(contents.contains("Chapters/\(chapter)"), "Docs/contents.txt does not list Chapters/\(chapter)")
+            let source = try String(contentsOf: repositoryRoot.appendingPathComponent("Chapters/\(chapter)/main.swift"), encoding: .utf8)
+            #expect(source.hasPrefix("/*:"), "\(chapter)/main.swift must start with its title and prose")
+            for plumbing in ["ParsableCommand", "@MainActor", "parseCommandLine", "import ArgumentParser", "@Option", "@Flag"] {
+                #expect(!source.contains(plumbing), "\(chapter)/main.swift contains \(plumbing): options belong in Options.swift")
+            }
+            #expect(BookBuilder.codeLineCount(source) <= 120, "\(chapter)/main.swift has more than 120 lines of code")
+        }
+    }
+
+    @Test func codeLinesLeaveOutProseAndBlankLines() {
+        #expect(BookBuilder.codeLineCount("/*:\n # Title\n prose\n */\nlet a = 1\n\n//: more prose\nlet b = 2\n") == 2)
+    }
+
     @Test func figureLinksAreFound() {
         let text = "See ![grid](figures/a.png) and [plot](figures/b_c.png), not (figures/x.png)."
         #expect(BookBuilder.figureReferences(in: text) == ["figures/a.png", "figures/b_c.png"])
