@@ -1,0 +1,68 @@
+import ExerciseKit
+import NN
+import Tensor
+import Workbook
+
+// 11.4: clipping is checked on the critic's stored parameters; the penalty against the
+// library's `criticGradientNorms` with `createGraph: true`, including its gradient with
+// respect to the critic's weights (a second derivative of the critic).
+
+/// A small critic: images [n, 2, 4, 4] → one score each. tanh, so that its second
+/// derivatives are not zero.
+private func smallCritic(seed: UInt64) -> Sequential {
+    var weights = SeededGenerator(seed: seed)
+    return Sequential(Flatten(), Linear(32, 16, using: &weights), Activation.tanh, Linear(16, 1, using: &weights))
+}
+
+func checkWeightClipping(_ answers: ExerciseAnswers, _ log: CheckLog) throws {
+    let critic = smallCritic(seed: 114)
+    let limit: Float = 0.1
+    let before = critic.namedParameters.map { ($0.name, $0.tensor.values) }
+    try answers.clipWeights(critic, limit)
+    let after = critic.namedParameters.map(\.tensor.values)
+    if zip(before, after).allSatisfy({ $0.1 == $1 }) {
+        throw CheckFailure("the critic's stored weights did not change: clip the parameters in place "
+                           + "(the original chapter clipped a copy)")
+    }
+    for ((name, old), new) in zip(before, after) {
+        let clipped = old.map { min(max($0, -limit), limit) }
+        if new == old, clipped != old {
+            throw CheckFailure("parameter \(name) was not clipped: clip every parameter, weights and biases")
+        }
+        for i in new.indices where new[i] != clipped[i] {
+            throw CheckFailure("wrong value: parameter \(name)[\(i)] is \(new[i]) after clipping to ±\(limit); it was \(old[i]), "
+                               + "so it should be \(clipped[i])")
+        }
+    }
+    log.pass()
+}
+
+func checkGradientPenalty(_ answers: ExerciseAnswers, _ log: CheckLog) throws {
+    let critic = smallCritic(seed: 1140)
+    var random = SeededGenerator(seed: 1141)
+    let real = Tensor.randomNormal([6, 2, 4, 4], using: &random)
+    let fake = Tensor.randomNormal([6, 2, 4, 4], std: 0.5, using: &random)
+    let mixing = Tensor.randomUniform([6, 1, 1, 1], using: &random)
+    let got = try answers.gradientPenalty({ critic($0) }, real, fake, mixing)
+    let points = (mixing * real + (1 - mixing) * fake).detached().requiringGradient()
+    let expected = (criticGradientNorms(critic: { critic($0) }, at: points, createGraph: true) - 1).squared().mean()
+    try expectScalar(got, "the penalty")
+    if !close(got.item, expected.item), close(got.item, penaltyAlongOneAxis(critic: critic, at: points)) {
+        throw CheckFailure("wrong value: that is the norm along axis 1 alone; the norm is per sample, over all its channels and pixels")
+    }
+    try expectClose(got.reshaped([]), expected, "the penalty for 6 random pairs of [2, 4, 4] images")
+    log.pass()
+    let weights = critic.namedParameters
+    guard got.requiresGrad else {
+        throw CheckFailure("gradient missing: the penalty does not reach the critic's weights; take the inner gradient with "
+                           + "createGraph: true (the original chapter's backward() + grad() made the penalty a constant)")
+    }
+    try expectGradients(of: got, expected, wrt: weights.map { ("the critic's \($0.name)", $0.tensor) }, "the penalty")
+    log.pass()
+}
+
+/// The penalty with the norm taken along axis 1 only, as [n, h, w] norms.
+private func penaltyAlongOneAxis(critic: Sequential, at points: Tensor) -> Float {
+    let slopes = gradients(of: critic(points).sum(), wrt: [points])[0]
+    return withoutGradients { ((slopes.squared().sum(alongAxes: 1) + 1e-12).sqrt() - 1).squared().mean().item }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Workbook
+
+// What `check` prints and draws, and how a task's result crosses from the child process
+// that ran it (so that a crash in a student's code fails one task, not the whole run).
+
+/// "11.1  discriminator-loss  pass  (4 checks, 0.02 s)", or the hint of a failure.
+public func reportLine(_ report: TaskReport) -> String {
+    let task = task(named: report.task)
+    let head = "\(task?.exercise ?? "?")  \(report.task.padding(toLength: 20, withPad: " ", startingAt: 0))"
+        + report.outcome.label.padding(toLength: 12, withPad: " ", startingAt: 0)
+    switch report.outcome {
+    case .passed:
+        return head + String(format: "(%d check%@, %.2f s)", report.checksPassed, report.checksPassed == 1 ? "" : "s", report.seconds)
+    case .failed(let hint):
+        return head + hint
+    case .notStarted:
+        return head + "write it in \(task?.file ?? "Sources/Exercises")"
+    }
+}
+
+/// The last line, for tools: `summary: tasks=9 passed=9 failed=0 not_started=0 seconds=1.23`.
+public func summaryLine(_ reports: [TaskReport]) -> String {
+    let passed = reports.filter { $0.outcome == .passed }.count
+    let notStarted = reports.filter { $0.outcome == .notStarted }.count
+    let seconds = reports.reduce(0) { $0 + $1.seconds }
+    return String(format: "summary: tasks=%d passed=%d failed=%d not_started=%d seconds=%.2f",
+                  reports.count, passed, reports.count - passed - notStarted, notStarted, seconds)
+}
+
+/// One bar per task, its length the checks passed, its colour the outcome.
+public func summaryFigure(_ reports: [TaskReport], of whose: String) -> BarChart {
+    let bars = reports.map { report in
+        let colour = switch report.outcome {
+        case .passed: 2       // bluish green
+        case .failed: 1       // vermillion
+        case .notStarted: 6   // black
+        }
+        let label = "\(task(named: report.task)?.exercise ?? "") \(report.task) (\(report.outcome.label))"
+        return BarChart.Bar(label: label, value: Double(report.checksPassed), colorIndex: colour)
+    }
+    let passed = reports.filter { $0.outcome == .passed }.count
+    return BarChart(title: "Exercise checks on \(whose): \(passed) of \(reports.count) tasks pass",
+                    valueTitle: "checks passed (a task stops at its first failed check)", bars: bars)
+}
+
+public let summaryFigureName = "ch11_exercises_checks.png"
+
+// MARK: Running a task in a child process
+
+/// The one line a child process prints for its task: tab-separated fields.
+public func resultLine(_ report: TaskReport) -> String {
+    let (kind, hint): (String, String) = switch report.outcome {
+    case .passed: ("passed", "")
+    case .failed(let hint): ("failed", hint)
+    case .notStarted: ("not-started", "")
+    }
+    let flatHint = hint.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
+    return ["result", report.task, kind, "\(report.checksPassed)", "\(report.seconds)", flatHint].joined(separator: "\t")
+}
+
+func parseResultLine(_ line: Substring) -> TaskReport? {
+    let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+    guard fields.count == 6, fields[0] == "result", let passed = Int(fields[3]), let seconds = Double(fields[4]) else { return nil }
+    let outcome: CheckOutcome = switch fields[2] {
+    case "passed": .passed
+    case "not-started": .notStarted
+    default: .failed(hint: fields[5])
+    }
+    return TaskReport(task: fields[1], outcome: outcome, checksPassed: passed, seconds: seconds)
+}
+
+/// Runs `executable arguments…` (this program's hidden one-task command) and reads back the
+/// task's result. Whatever else the child prints (a student's `print` calls) is passed
+/// through; a crash becomes a failure whose hint is the runtime's message.
+public func checkInChildProcess(_ task: ExerciseTask, executable: URL, arguments: [String]) -> TaskReport {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ch11-exercises-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let start = Date()
+    func failed(_ hint: String) -> TaskReport {
+        TaskReport(task: task.name, outcome: .failed(hint: hint), checksPassed: 0, seconds: Date().timeIntervalSince(start))
+    }
+    do {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let output = folder.appendingPathComponent("stdout"), errors = folder.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        // No crash report with a symbolicated backtrace: it takes seconds and the runtime's
+        // one-line message says what went wrong.
+        process.environment = ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 }
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try process.run()
+        process.waitUntilExit()
+        let printed = try String(contentsOf: output, encoding: .utf8).split(separator: "\n")
+        for line in printed where !line.hasPrefix("result\t") { print("  [\(task.name)] \(line)") }
+        if let report = printed.last(where: { $0.hasPrefix("result\t") }).flatMap(parseResultLine) { return report }
+        let message = try String(contentsOf: errors, encoding: .utf8).split(separator: "\n")
+        let reason = message.first { $0.contains("Fatal error") } ?? message.first ?? "no message"
+        return failed("crashed: \(reason.trimmingCharacters(in: .whitespaces))")
+    } catch {
+        return failed("could not run the check: \(error)")
+    }
+}
