@@ -8,9 +8,10 @@ import Tensor
 /// `fakeLogits` of −log(1 − σ(x)). Returns a scalar tensor that gradients flow through.
 ///
 /// Do not repeat the original chapter's bug: it took `sigmoid()` and then `log()`. In
-/// Float32, σ(x) rounds to exactly 1 for x above about 17 and to 0 below about −88, and
-/// the log of 0 is −∞. The check feeds logits of ±60. Find a form of log σ(x) that never
-/// computes σ(x) first (`softplus` is log(1 + eˣ), computed safely).
+/// Float32, σ(x) rounds to exactly 1 for x above about 17 and to 0 far below zero, the log
+/// of 0 is −∞, and the gradient of log σ(x) divides by σ(x). The check feeds logits of
+/// ±200. Find a form of log σ(x) that never computes σ(x) first (`softplus` is
+/// log(1 + eˣ), computed safely).
 public func discriminatorLoss(realLogits: Tensor, fakeLogits: Tensor) throws -> Tensor {
     throw NotImplementedYet()
 }
