@@ -15,7 +15,8 @@ enum Request {
 /// The command line, parsed where it is first used.
 let request: Request = {
     do {
-        switch try ExercisesCommand.parseAsRoot() {
+        var command = try ExercisesCommand.parseAsRoot()
+        switch command {
         case is List:
             return .list
         case let check as Check:
@@ -24,8 +25,9 @@ let request: Request = {
                           figureFolder: check.out ?? (check.quick ? "figures" : nil))
         case let one as CheckTask:
             return .checkTask(task(named: one.task)!, solutions: one.solutions)
-        default:
-            return .list
+        default:  // `help`, `--help`: ArgumentParser's own command prints the help
+            try command.run()
+            exit(0)
         }
     } catch {
         let code = ExercisesCommand.exitCode(for: error)

@@ -59,6 +59,37 @@ func checkGradientPenalty(_ answers: ExerciseAnswers, _ log: CheckLog) throws {
     }
     try expectGradients(of: got, expected, wrt: weights.map { ("the critic's \($0.name)", $0.tensor) }, "the penalty")
     log.pass()
+    try expectPenaltyTrainsCritic(answers)
+    log.pass()
+}
+
+/// The one training run of the checks: a critic trained for 200 steps on two 2-D clouds
+/// with your penalty (λ = 10) must end up with gradient norm close to 1 at the interpolates
+/// (a little above: the critic's loss pulls the other way, and they settle near 1.15),
+/// which is what the penalty is for, while still telling the clouds apart.
+func expectPenaltyTrainsCritic(_ answers: ExerciseAnswers) throws {
+    var weights = SeededGenerator(seed: 1142), random = SeededGenerator(seed: 1143)
+    let critic = Sequential(Linear(2, 32, using: &weights), Activation.tanh, Linear(32, 32, using: &weights),
+                            Activation.tanh, Linear(32, 1, using: &weights))
+    let optimizer = Adam(critic.parameters, learningRate: 1e-3, beta1: 0.5, beta2: 0.9)
+    func clouds() -> (real: Tensor, fake: Tensor) {
+        (Tensor.randomNormal([64, 2], mean: 1, std: 0.3, using: &random), Tensor.randomNormal([64, 2], mean: -1, std: 0.3, using: &random))
+    }
+    for _ in 0..<200 {
+        let (real, fake) = clouds()
+        let mixing = Tensor.randomUniform([64, 1], using: &random)
+        let penalty = try answers.gradientPenalty({ critic($0) }, real, fake, mixing)
+        let loss = criticLoss(realScores: critic(real), fakeScores: critic(fake)) + 10 * penalty
+        optimizer.step(gradients(of: loss, wrt: critic.parameters))
+    }
+    let (real, fake) = clouds()
+    let points = interpolates(real: real, fake: fake, using: &random)
+    let norm = criticGradientNorms(critic: { critic($0) }, at: points, createGraph: false).mean().item
+    let gap = withoutGradients { critic(real).mean().item - critic(fake).mean().item }
+    guard (0.9...1.4).contains(norm), gap > 1 else {
+        throw CheckFailure(String(format: "training with your penalty: after 200 steps the critic's mean gradient norm at the "
+                                  + "interpolates is %.2f (wanted 0.9 to 1.4) and E[C(x)] − E[C(G(z))] is %.2f (wanted above 1)", norm, gap))
+    }
 }
 
 /// The penalty with the norm taken along axis 1 only, as [n, h, w] norms.

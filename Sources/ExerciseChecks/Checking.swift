@@ -12,6 +12,8 @@ public struct ExerciseTask: Sendable {
     public let summary: String
     /// Where the starter code is, for `list`.
     public let file: String
+    /// How many checks `run` makes when all pass (a test holds it to that).
+    public let checks: Int
     let run: @Sendable (ExerciseAnswers, CheckLog) throws -> Void
 }
 

@@ -28,7 +28,7 @@ public func summaryLine(_ reports: [TaskReport]) -> String {
                   reports.count, passed, reports.count - passed - notStarted, notStarted, seconds)
 }
 
-/// One bar per task, its length the checks passed, its colour the outcome.
+/// One bar per task, its length the share of its checks passed, its colour the outcome.
 public func summaryFigure(_ reports: [TaskReport], of whose: String) -> BarChart {
     let bars = reports.map { report in
         let colour = switch report.outcome {
@@ -36,12 +36,14 @@ public func summaryFigure(_ reports: [TaskReport], of whose: String) -> BarChart
         case .failed: 1       // vermillion
         case .notStarted: 6   // black
         }
-        let label = "\(task(named: report.task)?.exercise ?? "") \(report.task) (\(report.outcome.label))"
-        return BarChart.Bar(label: label, value: Double(report.checksPassed), colorIndex: colour)
+        let task = task(named: report.task)
+        let label = "\(task?.exercise ?? "") \(report.task) (\(report.outcome.label))"
+        let share = 100 * Double(report.checksPassed) / Double(max(task?.checks ?? 1, 1))
+        return BarChart.Bar(label: label, value: share, colorIndex: colour)
     }
     let passed = reports.filter { $0.outcome == .passed }.count
     return BarChart(title: "Exercise checks on \(whose): \(passed) of \(reports.count) tasks pass",
-                    valueTitle: "checks passed (a task stops at its first failed check)", bars: bars)
+                    valueTitle: "checks passed (%; a task stops at its first failed check)", bars: bars)
 }
 
 public let summaryFigureName = "ch11_exercises_checks.png"

@@ -1,4 +1,4 @@
-import ExerciseChecks
+@testable import ExerciseChecks
 import ExerciseKit
 import Exercises
 import Foundation
@@ -17,7 +17,7 @@ struct ExerciseCheckTests {
     func passesOnSolutions(_ name: String) throws {
         let report = check(try #require(task(named: name)), on: referenceAnswers)
         #expect(report.outcome == .passed)
-        #expect(report.checksPassed >= 1)
+        #expect(report.checksPassed == task(named: name)?.checks)
     }
 
     @Test("report the starter code as not started", arguments: exerciseTasks.map(\.name))
@@ -175,3 +175,18 @@ let plantedBugs: [PlantedBug] = [
         }
     },
 ]
+
+@Suite("Exercise checks: the training run")
+struct PenaltyTrainingTests {
+    @Test("a critic trained without a working penalty fails the training check")
+    func untrainedPenaltyFails() {
+        var answers = referenceAnswers
+        answers.gradientPenalty = { _, _, _, _ in Tensor(0) }
+        #expect(throws: (any Error).self) { try expectPenaltyTrainsCritic(answers) }
+    }
+
+    @Test("the reference penalty passes it")
+    func referencePenaltyPasses() throws {
+        try expectPenaltyTrainsCritic(referenceAnswers)
+    }
+}
