@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExerciseChecks
 import Foundation
+import Solutions
 
 // The command line of Ch11_Exercises: `list`, `check [TASK…]` (the default), and a hidden
 // `check-task` that the checker runs in a child process for each task.
@@ -70,6 +71,9 @@ struct Check: ParsableCommand {
     var quick = false
 
     func validate() throws {
+        if (solutions || quick) && !solutionsIncluded {
+            throw ValidationError("this copy of the workbook has no reference solutions; check your own code with `check`")
+        }
         for name in tasks where task(named: name) == nil {
             throw ValidationError("no task '\(name)'; the tasks are \(exerciseTasks.map(\.name).joined(separator: ", "))")
         }

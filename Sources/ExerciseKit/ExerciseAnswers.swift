@@ -50,3 +50,20 @@ public struct NotImplementedYet: Error, CustomStringConvertible {
     public init(function: String = #function) { self.function = function }
     public var description: String { "\(function) is not implemented yet" }
 }
+
+extension ExerciseAnswers {
+    /// Every task unwritten. A copy of the workbook handed out without the reference
+    /// solutions uses it in their place (see `Tools/exercises-handout.sh`).
+    public static var unwritten: ExerciseAnswers {
+        ExerciseAnswers(
+            discriminatorLoss: { _, _ in throw NotImplementedYet(function: "discriminatorLoss") },
+            generatorLoss: { _ in throw NotImplementedYet(function: "generatorLoss") },
+            generatorBlock: { _, _, _ in throw NotImplementedYet(function: "generatorBlock") },
+            generatorInput: { _, _, _ in throw NotImplementedYet(function: "generatorInput") },
+            realDiscriminatorInput: { _, _, _, _ in throw NotImplementedYet(function: "realDiscriminatorInput") },
+            clipWeights: { _, _ in throw NotImplementedYet(function: "clipWeights") },
+            gradientPenalty: { _, _, _, _ in throw NotImplementedYet(function: "gradientPenalty") },
+            frechetDistance: { _, _, _, _ in throw NotImplementedYet(function: "frechetDistance") },
+            inceptionScore: { _ in throw NotImplementedYet(function: "inceptionScore") })
+    }
+}

@@ -6,6 +6,9 @@ import Tensor
 // Reference solutions of the checkable exercises. Hand out `Sources/Exercises` alone;
 // `swift run Ch11_Exercises check --solutions` grades these with the same checks.
 
+/// Whether this copy of the workbook has the reference solutions (a hand-out does not).
+public let solutionsIncluded = true
+
 /// The reference solutions as the table the checker calls.
 public var referenceAnswers: ExerciseAnswers {
     ExerciseAnswers(
