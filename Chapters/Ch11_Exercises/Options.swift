@@ -42,6 +42,9 @@ let request: Request = {
     }
 }()
 
+/// This executable, which `check` runs again for each task.
+let thisProgram = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+
 struct ExercisesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "Ch11_Exercises",

@@ -17,6 +17,7 @@ import ExerciseChecks
 import Exercises
 import Foundation
 import Solutions
+import Workbook
 
 switch request {
 case .list:
@@ -27,19 +28,14 @@ case .list:
 case .check(let tasks, let solutions, let figureFolder):
     // Each task runs in a child process: a crash in one task's code fails that task only.
     let reports = tasks.map { task in
-        let report = checkInChildProcess(task, executable: Bundle.main.executableURL!,
+        let report = checkInChildProcess(task, executable: thisProgram,
                                          arguments: ["check-task", task.name] + (solutions ? ["--solutions"] : []))
         print(reportLine(report))
         return report
     }
     if let figureFolder {
         let whose = solutions ? "the reference solutions" : "your code"
-        do {
-            try summaryFigure(reports, of: whose).write(to: "\(figureFolder)/\(summaryFigureName)")
-        } catch {
-            FileHandle.standardError.write(Data("error: cannot write the figure into \(figureFolder): \(error)\n".utf8))
-            exit(1)
-        }
+        orExit { try summaryFigure(reports, of: whose).write(to: "\(figureFolder)/\(summaryFigureName)") }
     }
     print(summaryLine(reports))
     exit(reports.allSatisfy { $0.outcome == .passed } ? 0 : 1)

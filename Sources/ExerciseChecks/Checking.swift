@@ -87,7 +87,7 @@ public func task(named name: String) -> ExerciseTask? {
 
 // MARK: Comparing with the reference
 
-/// "[0, 3, 5]" for flat index 38 of a [2, 4, 7] tensor.
+/// "[1, 2, 3]" for flat index 38 of a [2, 4, 7] tensor.
 func position(_ flat: Int, in shape: [Int]) -> String {
     var rest = flat
     var index = [Int](repeating: 0, count: shape.count)
