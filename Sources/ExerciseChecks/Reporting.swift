@@ -1,3 +1,4 @@
+import ExerciseKit
 import Foundation
 import Workbook
 
@@ -90,9 +91,10 @@ public func checkInChildProcess(_ task: ExerciseTask, executable: URL, arguments
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        // No crash report with a symbolicated backtrace: it takes seconds and the runtime's
-        // one-line message says what went wrong.
-        process.environment = ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 }
+        // A crash report with a backtrace (half a second, only on a crash): an optimised
+        // build drops precondition messages, so the backtrace is what says where it failed.
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["SWIFT_BACKTRACE": "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none"]) { $1 }
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
@@ -100,10 +102,48 @@ public func checkInChildProcess(_ task: ExerciseTask, executable: URL, arguments
         let printed = try String(contentsOf: output, encoding: .utf8).split(separator: "\n")
         for line in printed where !line.hasPrefix("result\t") { print("  [\(task.name)] \(line)") }
         if let report = printed.last(where: { $0.hasPrefix("result\t") }).flatMap(parseResultLine) { return report }
-        let message = try String(contentsOf: errors, encoding: .utf8).split(separator: "\n")
-        let reason = message.first { $0.contains("Fatal error") } ?? message.first ?? "no message"
-        return failed("crashed: \(reason.trimmingCharacters(in: .whitespaces))")
+        let signal = process.terminationReason == .uncaughtSignal ? " (signal \(process.terminationStatus))" : ""
+        return failed("crashed\(signal): \(crashReason(fromStandardError: try String(contentsOf: errors, encoding: .utf8)))")
     } catch {
         return failed("could not run the check: \(error)")
     }
+}
+
+/// What a crashed child's standard error says went wrong: the runtime's message if it
+/// printed one (unoptimised builds), else, from the backtrace, the failure and the library
+/// function that a student's file called when it happened.
+func crashReason(fromStandardError text: String) -> String {
+    let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+    if let message = lines.first(where: { $0.contains("Fatal error") }) { return message }
+    let failure = lines.first { $0.hasPrefix("*** Swift runtime failure: ") }?
+        .replacingOccurrences(of: "*** Swift runtime failure: ", with: "").replacingOccurrences(of: " ***", with: "")
+    // Frames look like "2   0x… static Tensor.concatenate(_:alongAxis:) + 277 in Ch11_Exercises at /…/Shape.swift:75:13".
+    let frames: [(function: String, file: String)] = lines.compactMap { line in
+        guard let at = line.range(of: " at /", options: .backwards), let address = line.range(of: "0x") else { return nil }
+        let afterAddress = line[address.upperBound...].drop { !$0.isWhitespace }.trimmingCharacters(in: .whitespaces)
+        let function = afterAddress.components(separatedBy: " + ").first?.components(separatedBy: " in ").first ?? afterAddress
+        return (function, String(line[line.index(before: at.upperBound)...]))
+    }
+    let place: String? = frames.firstIndex { $0.file.contains("/Sources/Exercises/") }.map { student in
+        let studentFile = frames[student].file.components(separatedBy: "/Sources/Exercises/").last ?? frames[student].file
+        let called = frames[..<student].last { !$0.function.hasPrefix("Swift runtime failure") && !$0.function.hasPrefix("specialized Sequence") }
+        let calledName = called.map { " in \($0.function.replacingOccurrences(of: "specialized ", with: ""))" } ?? ""
+        return "\(calledName), called from Sources/Exercises/\(studentFile)"
+    }
+    switch (failure, place) {
+    case (let failure?, let place?): return failure + place
+    case (let failure?, nil): return failure
+    case (nil, let place?): return "crash" + place
+    case (nil, nil): return lines.first { !$0.isEmpty && !$0.hasPrefix("***") } ?? "no message"
+    }
+}
+
+/// Runs one task for the parent `check` process and prints its result line. Output is
+/// unbuffered, so that what the task's code printed survives a crash.
+public func checkForParentProcess(_ task: ExerciseTask, on answers: ExerciseAnswers) {
+    // C's `stdout`, found by name: Swift 6 refuses a reference to that mutable C global.
+    if let symbol = dlsym(nil, "stdout"), let output = symbol.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee {
+        setvbuf(output, nil, _IONBF, 0)
+    }
+    print(resultLine(check(task, on: answers)))
 }

@@ -61,7 +61,41 @@ struct ExerciseCheckTests {
     func crashBecomesFailure() throws {
         let child = try shellScript("echo 'Shape.swift:12: Fatal error: cannot reshape [2] to [3]' >&2; kill -SEGV $$")
         let report = checkInChildProcess(try #require(task(named: "generator-input")), executable: child.executable, arguments: child.arguments)
-        #expect(report.outcome == .failed(hint: "crashed: Shape.swift:12: Fatal error: cannot reshape [2] to [3]"))
+        #expect(report.outcome == .failed(hint: "crashed (signal 11): Shape.swift:12: Fatal error: cannot reshape [2] to [3]"))
+    }
+}
+
+@Suite("Exercise checks: crash reports")
+struct CrashReportTests {
+    /// What Swift's backtracer writes when a tensor op's precondition fails in a student's
+    /// function (an optimised build: no message, so the frames have to say it).
+    static let backtrace = """
+
+        *** Signal 4: Backtracing from 0x5643940c6af5... done ***
+
+        *** Swift runtime failure: precondition failure ***
+
+        Thread 0 "Ch11_Exercises" crashed:
+
+          0 [inlined] [system] 0x00005643940c6af5 Swift runtime failure: precondition failure in Ch11_Exercises at //<compiler-generated>
+          1 [inlined]          0x00005643940c6af5 specialized Sequence.allSatisfy(_:) in Ch11_Exercises at /w/Sources/Tensor/Shape.swift:75:13
+          2                    0x00005643940c6af5 specialized static Tensor.concatenate(_:alongAxis:) + 277 in Ch11_Exercises at /w/Sources/Tensor/Shape.swift:75:13
+          3 [ra]               0x000056439409a86d generatorInput(noise:labels:classes:) + 284 in Ch11_Exercises at /w/Sources/Exercises/Ex11_3_Conditioning.swift:14:19
+          4 [ra]               0x000056439408ae50 checkGeneratorInput(_:_:) + 255 in Ch11_Exercises at /w/Sources/ExerciseChecks/Check11_3.swift:13:27
+
+        Backtrace took 0.48s
+        """
+
+    @Test("a backtrace names the failing op and the student's line")
+    func backtraceNamesTheOpAndTheLine() {
+        #expect(crashReason(fromStandardError: Self.backtrace)
+                == "precondition failure in static Tensor.concatenate(_:alongAxis:), called from Sources/Exercises/Ex11_3_Conditioning.swift:14:19")
+    }
+
+    @Test("a runtime message wins when there is one")
+    func messageWins() {
+        #expect(crashReason(fromStandardError: "x.swift:3: Fatal error: boom\n" + Self.backtrace) == "x.swift:3: Fatal error: boom")
+        #expect(crashReason(fromStandardError: "") == "no message")
     }
 }
 
