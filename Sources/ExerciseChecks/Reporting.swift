@@ -75,8 +75,10 @@ func parseResultLine(_ line: Substring) -> TaskReport? {
 
 /// Runs `executable arguments…` (this program's hidden one-task command) and reads back the
 /// task's result. Whatever else the child prints (a student's `print` calls) is passed
-/// through; a crash becomes a failure whose hint is the runtime's message.
-public func checkInChildProcess(_ task: ExerciseTask, executable: URL, arguments: [String]) -> TaskReport {
+/// through; a crash becomes a failure whose hint says where it happened, and a child still
+/// running after `timeLimit` seconds (a loop that never ends) is stopped and fails the task.
+public func checkInChildProcess(_ task: ExerciseTask, executable: URL, arguments: [String],
+                                timeLimit: Double = 60) -> TaskReport {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ch11-exercises-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
     let start = Date()
@@ -98,6 +100,13 @@ public func checkInChildProcess(_ task: ExerciseTask, executable: URL, arguments
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
+        let deadline = Date().addingTimeInterval(timeLimit)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)  // a runaway loop gets no chance to ignore SIGTERM
+            process.waitUntilExit()
+            return failed(String(format: "too slow: still running after %.0f s, so it was stopped; is there a loop that never ends?", timeLimit))
+        }
         process.waitUntilExit()
         let printed = try String(contentsOf: output, encoding: .utf8).split(separator: "\n")
         for line in printed where !line.hasPrefix("result\t") { print("  [\(task.name)] \(line)") }

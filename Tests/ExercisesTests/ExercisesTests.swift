@@ -57,6 +57,16 @@ struct ExerciseCheckTests {
         #expect(back.checksPassed == 1)
     }
 
+    @Test("a task that does not finish is stopped and fails")
+    func runawayTaskIsStopped() throws {
+        let child = try shellScript("exec sleep 20")
+        let start = Date()
+        let report = checkInChildProcess(try #require(task(named: "inception-score")), executable: child.executable,
+                                         arguments: child.arguments, timeLimit: 0.3)
+        #expect(report.outcome == .failed(hint: "too slow: still running after 0 s, so it was stopped; is there a loop that never ends?"))
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
+
     @Test("a crash in a task's code fails that task with the runtime's message")
     func crashBecomesFailure() throws {
         let child = try shellScript("echo 'Shape.swift:12: Fatal error: cannot reshape [2] to [3]' >&2; kill -SEGV $$")
