@@ -31,6 +31,10 @@ func checkFrechetDistance(_ answers: ExerciseAnswers, _ log: CheckLog) throws {
                         _ what: String, extraHint: String = "") throws {
         let got = try student(a, b), expected = try reference(a, b)
         let scale = (0..<a.mean.count).reduce(0) { $0 + a.covariance[$1 * a.mean.count + $1] }
+        if got.isNaN {
+            throw CheckFailure("wrong value: the distance \(what) is NaN; a square root of a negative number? Round-off "
+                               + "leaves eigenvalues slightly below 0: clamp them to 0\(extraHint)")
+        }
         guard got.isFinite, abs(got - expected) <= 1e-6 * (1 + scale) else {
             throw CheckFailure("wrong value: the distance \(what) is \(got), expected \(expected)\(extraHint)")
         }
