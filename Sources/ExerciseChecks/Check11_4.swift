@@ -3,9 +3,10 @@ import NN
 import Tensor
 import Workbook
 
-// 11.4: clipping is checked on the critic's stored parameters; the penalty against the
-// library's `criticGradientNorms` with `createGraph: true`, including its gradient with
-// respect to the critic's weights (a second derivative of the critic).
+// 11.4: clipping is checked on the critic's stored parameters against the library's
+// `clipValues`; the penalty against the library's `criticGradientNorms` with
+// `createGraph: true`, including its gradient with respect to the critic's weights (a
+// second derivative of the critic), and by one short training run.
 
 /// A small critic: images [n, 2, 4, 4] → one score each. tanh, so that its second
 /// derivatives are not zero.
@@ -25,7 +26,9 @@ func checkWeightClipping(_ answers: ExerciseAnswers, _ log: CheckLog) throws {
                            + "(the original chapter clipped a copy)")
     }
     for ((name, old), new) in zip(before, after) {
-        let clipped = old.map { min(max($0, -limit), limit) }
+        let reference = Tensor(shape: [old.count], values: old)
+        clipValues(of: [reference], to: limit)  // the library's clipping, on a copy of the old values
+        let clipped = reference.values
         if new == old, clipped != old {
             throw CheckFailure("parameter \(name) was not clipped: clip every parameter, weights and biases")
         }

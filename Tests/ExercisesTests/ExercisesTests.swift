@@ -43,6 +43,17 @@ struct ExerciseCheckTests {
         for task in exerciseTasks { #expect(check(task, on: .unwritten).outcome == .notStarted) }
     }
 
+    @Test("the book's text gives every task its check command")
+    func docsNameEveryCheck() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Docs/exercises_checkable.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        let commands = text.split(separator: "\n").filter { $0.hasPrefix("    swift run Ch11_Exercises check ") }
+        for task in exerciseTasks {
+            #expect(commands.contains { $0.split(separator: " ").contains(Substring(task.name)) }, "no check command for \(task.name)")
+        }
+    }
+
     @Test("every task has a planted bug")
     func everyTaskIsChallenged() {
         #expect(Set(plantedBugs.map(\.task)) == Set(exerciseTasks.map(\.name)))
