@@ -63,6 +63,19 @@ let package = Package(
         .testTarget(
             name: "WorkbookTests", dependencies: ["Workbook", "NN", "Formats", "Tensor", "CGD"], exclude: ["Fixtures"],
             swiftSettings: fast),
+        // The checkable exercises: starters (hand these out), reference solutions, the checks,
+        // and the chapter-like command that runs them.
+        .target(name: "ExerciseKit", dependencies: ["NN", "Tensor", "CBLAS"], swiftSettings: fast),
+        .target(name: "Exercises", dependencies: ["ExerciseKit", "NN", "Tensor"], swiftSettings: fast),
+        .target(name: "Solutions", dependencies: ["ExerciseKit", "NN", "Tensor"], swiftSettings: fast),
+        .target(name: "ExerciseChecks", dependencies: ["ExerciseKit", "Workbook", "NN", "Tensor"], swiftSettings: fast),
+        .executableTarget(
+            name: "Ch11_Exercises", dependencies: ["ExerciseChecks", "Exercises", "Solutions", "ExerciseKit", "Workbook",
+                                                   .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Chapters/Ch11_Exercises", swiftSettings: fast),
+        .testTarget(
+            name: "ExercisesTests", dependencies: ["ExerciseChecks", "Exercises", "Solutions", "ExerciseKit", "NN", "Tensor"],
+            swiftSettings: fast),
     ] + chapters.map {
         .executableTarget(
             name: $0, dependencies: ["Workbook", "NN", "Formats", "Tensor"], path: "Chapters/\($0)",
