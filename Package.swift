@@ -17,6 +17,11 @@ let chapters = ((try? FileManager.default.contentsOfDirectory(atPath: Context.pa
     .filter { $0.hasPrefix("Ch") }
     .sorted()
 
+// What a chapter needs beyond the library.
+let chapterDependencies: [String: [Target.Dependency]] = [
+    "Ch11_Exercises": ["ExerciseChecks", "Exercises", "Solutions", "ExerciseKit"],
+]
+
 let package = Package(
     name: "GANsInSwift",
     platforms: [.macOS(.v14)],
@@ -69,16 +74,13 @@ let package = Package(
         .target(name: "Exercises", dependencies: ["ExerciseKit", "NN", "Tensor"], swiftSettings: fast),
         .target(name: "Solutions", dependencies: ["ExerciseKit", "NN", "Tensor"], swiftSettings: fast),
         .target(name: "ExerciseChecks", dependencies: ["ExerciseKit", "Workbook", "NN", "Tensor"], swiftSettings: fast),
-        .executableTarget(
-            name: "Ch11_Exercises", dependencies: ["ExerciseChecks", "Exercises", "Solutions", "ExerciseKit", "Workbook",
-                                                   .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "Chapters/Ch11_Exercises", swiftSettings: fast),
         .testTarget(
             name: "ExercisesTests", dependencies: ["ExerciseChecks", "Exercises", "Solutions", "ExerciseKit", "NN", "Tensor"],
             swiftSettings: fast),
     ] + chapters.map {
         .executableTarget(
-            name: $0, dependencies: ["Workbook", "NN", "Formats", "Tensor"], path: "Chapters/\($0)",
+            name: $0, dependencies: ["Workbook", "NN", "Formats", "Tensor"] + (chapterDependencies[$0] ?? []),
+            path: "Chapters/\($0)",
             swiftSettings: fast)
     }
 )

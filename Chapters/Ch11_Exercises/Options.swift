@@ -46,9 +46,8 @@ let request: Request = {
 let thisProgram = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
 
 struct ExercisesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "Ch11_Exercises",
-        abstract: "Check your solutions to the chapter's exercises (the starter code is in Sources/Exercises).",
+    static let configuration = CommandConfiguration.chapter(
+        "Ch11_Exercises", "Check your solutions to the chapter's exercises (the starter code is in Sources/Exercises).",
         subcommands: [Check.self, List.self, CheckTask.self],
         defaultSubcommand: Check.self)
 }

@@ -46,9 +46,10 @@ struct ExerciseCheckTests {
     @Test("the book's text gives every task its check command")
     func docsNameEveryCheck() throws {
         let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../Docs/exercises_checkable.md")
+            .appendingPathComponent("../../Chapters/Ch11_Exercises/main.swift")
         let text = try String(contentsOf: docs, encoding: .utf8)
-        let commands = text.split(separator: "\n").filter { $0.hasPrefix("    swift run Ch11_Exercises check ") }
+        let commands = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0.hasPrefix("swift run Ch11_Exercises check ") }
         for task in exerciseTasks {
             #expect(commands.contains { $0.split(separator: " ").contains(Substring(task.name)) }, "no check command for \(task.name)")
         }
