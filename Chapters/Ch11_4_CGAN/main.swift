@@ -76,7 +76,10 @@ let batches = run.batches(of: images)
  for, drawn uniformly. (The original chapter paired the real images with random labels, so
  its discriminator never saw what a class looks like, and fed G the label as a raw number.)
  */
-run.train(metrics: AdversarialStep.metrics) { _, random in
+var previewNoise = run.generator("preview noise")  // one sample per class above the progress bar
+let previewInput = generatorInput(noise: .randomNormal([classes, latent], using: &previewNoise),
+                                  labels: Array(0..<classes), classes: classes)
+run.train(metrics: AdversarialStep.metrics, preview: { G(previewInput) }) { _, random in
     // snippet.cgan-step
     let (real, _) = batches.nextConditional(classes: classes, options.conditioning)
     let wanted = (0..<batchSize).map { _ in Int.random(in: 0..<classes, using: &random) }

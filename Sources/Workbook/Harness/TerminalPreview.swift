@@ -143,11 +143,12 @@ struct LiveSamplePreview {
 
     static let interval = Duration.seconds(3)
 
-    /// Draws `images` if given, else (when due) the samples `snapshot` makes.
-    mutating func refresh(on progress: inout WorkProgress, images: Tensor?, snapshot: () -> Tensor) {
+    /// When due, or `now` (after an epoch, at the end), draws `images`, or if none are at
+    /// hand the ones `samples` makes.
+    mutating func refresh(on progress: inout WorkProgress, now: Bool, images: Tensor?, samples make: () -> Tensor) {
         let started = ContinuousClock.now
-        guard images != nil || started >= due, let terminal = Terminal.current else { return }
-        let samples = images ?? evaluating(snapshot)
+        guard now || started >= due, let terminal = Terminal.current else { return }
+        let samples = images ?? evaluating(make)
         let (channels, height, width) = imageGeometry(samples)
         guard channels == 1 || channels == 3,
               let strip = SampleStrip(available: samples.shape[0], imageWidth: width, imageHeight: height,

@@ -91,15 +91,17 @@ public final class TrainingRun {
     /// Runs `totalSteps` iterations of `body`, which gets the iteration's own random
     /// generator (derived from the seed and the step, so a resumed run draws the same
     /// noise) and returns one value per name in `metrics`. After every epoch and at the
-    /// end, `snapshot` (run in evaluation mode) gives images for a sample grid; on a
-    /// terminal it also draws them above the progress bar every few seconds (`--no-preview`).
-    public func train(metrics: [String], snapshot: (() -> Tensor)? = nil,
+    /// end, `snapshot` (run in evaluation mode) gives images for a sample grid. On a
+    /// terminal, `preview` (by default `snapshot`) gives the images drawn above the progress
+    /// bar every few seconds (`--no-preview`), for chapters whose grid is made otherwise.
+    public func train(metrics: [String], snapshot: (() -> Tensor)? = nil, preview: (() -> Tensor)? = nil,
                       _ body: (_ step: Int, _ random: inout SeededGenerator) -> [Float]) {
         let csv = orExit { try CSVLog(path: "\(settings.outputFolder)/\(name)_log.csv", columns: metrics,
                                       resumingAt: settings.resume ? step : nil) }
         history = csv.keptValues  // a resumed run's figures start from step 0
         var progress = WorkProgress("step", total: totalSteps - step)
-        var preview = settings.preview && snapshot != nil && Terminal.allowsPreview ? LiveSamplePreview() : nil
+        let previewSamples = preview ?? snapshot
+        var livePreview = settings.preview && previewSamples != nil && Terminal.allowsPreview ? LiveSamplePreview() : nil
         var trainingTime = Duration.zero
         let firstStep = step
         var lastValues: [Float] = []
@@ -127,7 +129,10 @@ public final class TrainingRun {
                 orExit { try csv.flush() }  // the log on disk reaches the checkpoint's step
                 saveCheckpoint()
             }
-            if let snapshot { preview?.refresh(on: &progress, images: sampled, snapshot: snapshot) }
+            if let previewSamples {
+                livePreview?.refresh(on: &progress, now: sampled != nil || step == totalSteps,
+                                     images: preview == nil ? sampled : nil, samples: previewSamples)
+            }
 
             // Losses first: on a narrow terminal the fields at the end are left out.
             let msPerStep = trainingTime.milliseconds / Double(step - firstStep)
