@@ -150,14 +150,14 @@ struct LiveSamplePreview {
         guard now || started >= due, let terminal = Terminal.current else { return }
         let samples = images ?? evaluating(make)
         let (channels, height, width) = imageGeometry(samples)
-        guard channels == 1 || channels == 3,
-              let strip = SampleStrip(available: samples.shape[0], imageWidth: width, imageHeight: height,
-                                      columns: terminal.columns),
-              strip.lineCount + 2 <= terminal.rows else {
-            progress.show(preview: [])
-            return
+        if channels == 1 || channels == 3,
+           let strip = SampleStrip(available: samples.shape[0], imageWidth: width, imageHeight: height,
+                                   columns: terminal.columns),
+           strip.lineCount + 2 <= terminal.rows {
+            progress.show(preview: strip.lines(samples))
+        } else {
+            progress.show(preview: [])  // a window made too small: blank what was drawn
         }
-        progress.show(preview: strip.lines(samples))
         // A large generator on a slow machine: keep the preview under a twentieth of the time.
         due = ContinuousClock.now + max(Self.interval, (ContinuousClock.now - started) * 20)
     }
