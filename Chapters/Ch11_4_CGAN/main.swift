@@ -80,7 +80,10 @@ let batches = run.batches(of: images)
  images come with their true labels; generated images with the labels the generator was
  asked for, drawn uniformly:
  */
-run.train(metrics: AdversarialStep.metrics) { _, random in
+var previewNoise = run.generator("preview noise")  // one sample per class above the progress bar
+let previewInput = generatorInput(noise: .randomNormal([classes, latent], using: &previewNoise),
+                                  labels: Array(0..<classes), classes: classes)
+run.train(metrics: AdversarialStep.metrics, preview: { G(previewInput) }) { _, random in
     let (real, _) = batches.nextConditional(classes: classes, options.conditioning)
     let wanted = (0..<batchSize).map { _ in Int.random(in: 0..<classes, using: &random) }
     let z = Tensor.randomNormal([batchSize, latent], using: &random)

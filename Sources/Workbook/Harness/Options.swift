@@ -72,6 +72,9 @@ public struct TrainingOptions<Defaults: ChapterDefaults>: ParsableArguments, Sen
     @Flag(help: "A tiny smoke run: a few iterations on a small subset (for tests and CI).")
     public var quick = false
 
+    @Flag(help: "No live samples above the progress bar (drawn only on a colour terminal: not with TERM=dumb or NO_COLOR).")
+    public var noPreview = false
+
     public init() {}
 
     public func validate() throws {
@@ -89,7 +92,7 @@ public struct TrainingOptions<Defaults: ChapterDefaults>: ParsableArguments, Sen
     public var settings: RunSettings {
         RunSettings(epochs: epochs, steps: steps, batchSize: batchSize, learningRate: learningRate,
                     latentDimension: latentDim, seed: seed, outputFolder: out ?? defaultOutputFolder(), checkpointFolder: checkpointDir,
-                    resume: resume, threads: threads, quick: quick)
+                    resume: resume, threads: threads, quick: quick, preview: !noPreview)
     }
 }
 
@@ -155,10 +158,12 @@ public struct RunSettings: Sendable {
     public var resume: Bool
     public var threads: Int
     public var quick: Bool
+    /// Draw the fixed-noise samples above the progress bar, where the terminal allows it.
+    public var preview: Bool
 
     public init(epochs: Int, steps: Int? = nil, batchSize: Int, learningRate: Float, latentDimension: Int,
                 seed: UInt64 = 0, outputFolder: String = "figures", checkpointFolder: String = "checkpoints",
-                resume: Bool = false, threads: Int = 2, quick: Bool = false) {
+                resume: Bool = false, threads: Int = 2, quick: Bool = false, preview: Bool = true) {
         self.epochs = epochs
         self.steps = steps
         self.batchSize = batchSize
@@ -170,6 +175,7 @@ public struct RunSettings: Sendable {
         self.resume = resume
         self.threads = threads
         self.quick = quick
+        self.preview = preview
     }
 
     /// Examples a `--quick` run trains on, and the iterations it takes.

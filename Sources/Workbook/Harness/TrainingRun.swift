@@ -93,13 +93,17 @@ public final class TrainingRun {
     /// Runs `totalSteps` iterations of `body`, which gets the iteration's own random
     /// generator (derived from the seed and the step, so a resumed run draws the same
     /// noise) and returns one value per name in `metrics`. After every epoch and at the
-    /// end, `snapshot` (run in evaluation mode) gives images for a sample grid.
-    public func train(metrics: [String], snapshot: (() -> Tensor)? = nil,
+    /// end, `snapshot` (run in evaluation mode) gives images for a sample grid. On a
+    /// terminal, `preview` (by default `snapshot`) gives the images drawn above the progress
+    /// bar every few seconds (`--no-preview`), for chapters whose grid is made otherwise.
+    public func train(metrics: [String], snapshot: (() -> Tensor)? = nil, preview: (() -> Tensor)? = nil,
                       _ body: (_ step: Int, _ random: inout SeededGenerator) -> [Float]) {
         let csv = orExit { try CSVLog(path: "\(settings.outputFolder)/\(name)_log.csv", columns: metrics,
                                       resumingAt: settings.resume ? step : nil) }
         history = csv.keptValues  // a resumed run's figures start from step 0
         var progress = WorkProgress("step", total: totalSteps - step)
+        let previewSamples = preview ?? snapshot
+        var livePreview = settings.preview && previewSamples != nil && Terminal.allowsPreview ? LiveSamplePreview() : nil
         var trainingTime = Duration.zero
         let firstStep = step
         var lastValues: [Float] = []
@@ -119,16 +123,24 @@ public final class TrainingRun {
             for (name, value) in zip(metrics, values) { history[name, default: []].append(Double(value)) }
             lastValues = values
 
-            let msPerStep = trainingTime.milliseconds / Double(step - firstStep + 1)
-            let losses = zip(metrics, values).prefix(4).map { "\($0.0) \(String(format: "%.4f", $0.1))" }
-            progress.update(step + 1 - firstStep, note: "epoch \(step / epochLength + 1)  "
-                            + String(format: "%.1f ms/step  ", msPerStep) + losses.joined(separator: "  "))
+            let epoch = step / epochLength + 1
             step += 1
+            var sampled: Tensor?
             if step % epochLength == 0 || step == totalSteps {
-                if let snapshot { takeSnapshot(snapshot) }
+                if let snapshot { sampled = takeSnapshot(snapshot) }
                 orExit { try csv.flush() }  // the log on disk reaches the checkpoint's step
                 saveCheckpoint()
             }
+            if let previewSamples {
+                livePreview?.refresh(on: &progress, now: sampled != nil || step == totalSteps,
+                                     images: preview == nil ? sampled : nil, samples: previewSamples)
+            }
+
+            // Losses first: on a narrow terminal the fields at the end are left out.
+            let msPerStep = trainingTime.milliseconds / Double(step - firstStep)
+            let losses = zip(metrics, values).prefix(4).map { "\($0.0) \(String(format: "%.4f", $0.1))" }
+            progress.update(step - firstStep, note: (losses + [String(format: "%.1f ms/step", msPerStep), "epoch \(epoch)"])
+                .joined(separator: "  "))
         }
         orExit { try csv.close() }
         let stepsRun = max(step - firstStep, 1)
@@ -141,7 +153,7 @@ public final class TrainingRun {
 
     // MARK: Figures
 
-    private func takeSnapshot(_ snapshot: () -> Tensor) {
+    private func takeSnapshot(_ snapshot: () -> Tensor) -> Tensor {
         let images = evaluating(snapshot)
         let epoch = Double(step) / Double(epochLength)
         let when = step == totalSteps && step % epochLength != 0
@@ -151,17 +163,12 @@ public final class TrainingRun {
         if !settings.quick && step % epochLength == 0 {
             orExit { try grid.write(to: figurePath(String(format: "samples_epoch%02d", Int(epoch.rounded())))) }
         }
+        return images
     }
 
     /// A grid of images given as [n, c, h, w] or [n, h·w] (square, one channel).
     public func sampleGrid(_ images: Tensor, caption: String, rowLabels: [String] = []) throws -> SampleGrid {
-        let (channels, height, width): (Int, Int, Int)
-        if images.rank == 4 {
-            (channels, height, width) = (images.shape[1], images.shape[2], images.shape[3])
-        } else {
-            let side = Int(Double(images.count / images.shape[0]).squareRoot())
-            (channels, height, width) = (1, side, side)
-        }
+        let (channels, height, width) = imageGeometry(images)
         return try SampleGrid(pixels: images.values, channels: channels, height: height, width: width,
                               caption: caption, rowLabels: rowLabels)
     }
