@@ -98,7 +98,9 @@ struct BookTests {
         let chapters = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("Chapters").path)
             .filter { $0.hasPrefix("Ch") }
         #expect(!chapters.isEmpty)
+        let manifest = try String(contentsOf: repositoryRoot.appendingPathComponent("Package.swift"), encoding: .utf8)
         for chapter in chapters {
+            #expect(manifest.contains("\"\(chapter)\","), "Package.swift's chapters list lacks \(chapter)")
             #expect(contents.contains("Chapters/\(chapter)"), "Docs/contents.txt does not list Chapters/\(chapter)")
             let source = try String(contentsOf: repositoryRoot.appendingPathComponent("Chapters/\(chapter)/main.swift"), encoding: .utf8)
             #expect(source.hasPrefix("/*:"), "\(chapter)/main.swift must start with its title and prose")
