@@ -38,5 +38,6 @@ run --keep ch11_4_dcgan Ch11_4_DCGAN --compare-mlp --epochs 1
 run --keep ch11_4_cgan Ch11_4_CGAN
 run Ch11_5_Metrics sanity
 run Ch11_5_Metrics leaderboard   # scores the generators kept in models/ above
+run Ch11_6_Applications          # uses the cGAN and DCGAN generators kept in models/
 
 swift run BookTool
