@@ -137,13 +137,13 @@ if options.compare {
     let estimates = LinePlot(
         title: "Wasserstein estimate, same data and budget", xTitle: "generator iteration",
         yTitle: "E[C(x)] − E[C(G(z))]",
-        series: [LinePlot.Series(name: "gradient penalty", values: penaltyRun.history["w_estimate"] ?? [], smoothing: 0.98),
-                 LinePlot.Series(name: "weight clipping", values: clippingRun.history["w_estimate"] ?? [], smoothing: 0.98)],
+        series: [LinePlot.Series(name: "gradient penalty", values: orExit { try penaltyRun.values(of: "w_estimate") }, smoothing: 0.98),
+                 LinePlot.Series(name: "weight clipping", values: orExit { try clippingRun.values(of: "w_estimate") }, smoothing: 0.98)],
         logarithmicY: false)
     let norms = LinePlot(
         title: "Critic gradient norm at interpolates", xTitle: "generator iteration", yTitle: "mean ‖∇C(x̂)‖",
-        series: [LinePlot.Series(name: "gradient penalty", values: penaltyRun.history["grad_norm"] ?? [], smoothing: 0.98),
-                 LinePlot.Series(name: "weight clipping", values: clippingRun.history["grad_norm"] ?? [], smoothing: 0.98)],
+        series: [LinePlot.Series(name: "gradient penalty", values: orExit { try penaltyRun.values(of: "grad_norm") }, smoothing: 0.98),
+                 LinePlot.Series(name: "weight clipping", values: orExit { try clippingRun.values(of: "grad_norm") }, smoothing: 0.98)],
         logarithmicY: true)
     // Bottom row: the final samples, penalty left and clipping right.
     let samples: [any Figure] = [penaltyRun.snapshots.last, clippingRun.snapshots.last].compactMap { $0 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Workbook
 
@@ -19,5 +20,18 @@ import Testing
             == "runs/ch11_2_minimax-loss-saturating")
         // Nothing of a value can climb out of runs/.
         #expect(defaultOutputFolder(arguments: ["Ch11_2_Minimax", "--loss", "../../etc"]) == "runs/ch11_2_minimax-loss-..-..-etc")
+    }
+}
+
+@Suite struct MetricNameTests {
+    @Test func aMisspeltMetricIsAnErrorNotAnEmptyCurve() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString)").path
+        let run = TrainingRun(name: "t", title: "t", settings: RunSettings(
+            epochs: 1, steps: 2, batchSize: 1, learningRate: 1, latentDimension: 1, outputFolder: folder,
+            checkpointFolder: folder + "/checkpoints", preview: false))
+        run.train(metrics: ["d_loss"]) { step, _ in [Float(step)] }
+        #expect(try run.values(of: "d_loss") == [0, 1])
+        let error = try #require(throws: UnknownMetric.self) { try run.values(of: "d_los") }
+        #expect(error.description.contains("it logs d_loss"))
     }
 }

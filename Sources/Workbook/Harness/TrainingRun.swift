@@ -13,7 +13,9 @@ public final class TrainingRun {
     public let title: String
     public let settings: RunSettings
     /// Metrics logged each iteration, by name, for plots.
-    public private(set) var history: [String: [Double]] = [:]
+    private var history: [String: [Double]] = [:]
+    /// The names `train(metrics:)` logs, in order.
+    public private(set) var loggedMetrics: [String] = []
     /// The iteration that will run next (after `--resume`, the one after the checkpoint).
     public private(set) var step = 0
     /// Sample grids taken after each epoch, for the animation.
@@ -101,6 +103,8 @@ public final class TrainingRun {
         let csv = orExit { try CSVLog(path: "\(settings.outputFolder)/\(name)_log.csv", columns: metrics,
                                       resumingAt: settings.resume ? step : nil) }
         history = csv.keptValues  // a resumed run's figures start from step 0
+        loggedMetrics = metrics
+        for metric in metrics where history[metric] == nil { history[metric] = [] }
         var progress = WorkProgress("step", total: totalSteps - step)
         let previewSamples = preview ?? snapshot
         var livePreview = settings.preview && previewSamples != nil && Terminal.allowsPreview ? LiveSamplePreview() : nil
@@ -188,13 +192,22 @@ public final class TrainingRun {
     /// `series` pairs a metric name with its legend label.
     public func plot(_ what: String, title: String, yTitle: String, series: [(metric: String, label: String)],
                      smoothing: Double? = 0.98, logarithmicY: Bool = false) {
-        let lines = series.map { metric, label in
-            LinePlot.Series(name: label, values: history[metric] ?? [], smoothing: smoothing)
-        }
         orExit {
+            let lines = try series.map { metric, label in
+                LinePlot.Series(name: label, values: try values(of: metric), smoothing: smoothing)
+            }
             try LinePlot(title: title, xTitle: "training iteration", yTitle: yTitle, series: lines,
                          logarithmicY: logarithmicY).write(to: figurePath(what))
         }
+    }
+
+    /// Every logged value of `metric`, one per iteration. A name this run does not log is an
+    /// error, not an empty curve.
+    public func values(of metric: String) throws -> [Double] {
+        guard let values = history[metric] else {
+            throw UnknownMetric(name: metric, logged: loggedMetrics)
+        }
+        return values
     }
 
     /// Prints the closing `summary:` line that tools and benchmarks parse.
@@ -230,5 +243,14 @@ func stableHash(_ text: String) -> UInt64 {
 extension Duration {
     var milliseconds: Double {
         Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
+    }
+}
+
+/// A metric asked of a run that does not log it (a misspelt name, say).
+public struct UnknownMetric: Error, CustomStringConvertible {
+    public let name: String
+    public let logged: [String]
+    public var description: String {
+        "no metric '\(name)' in this run; it logs \(logged.isEmpty ? "nothing yet (call train first)" : logged.joined(separator: ", "))"
     }
 }
