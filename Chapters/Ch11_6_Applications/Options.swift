@@ -13,16 +13,17 @@ struct ApplicationOptions: ParsableArguments, Sendable {
     @OptionGroup var study: StudyOptions
     @OptionGroup var data: DataOptions
 
-    @Option(help: "Runs with seeds --seed, --seed + 1, … (anomaly detection and augmentation).")
-    var seeds: Int = 3
+    @Option(help: "Runs with seeds --seed, --seed + 1, … (default: 3 for anomaly detection, 5 for augmentation).")
+    var seeds: Int?
 
     @Option(help: "The conditional generator whose samples augment the classifier's data (a Ch11_4_CGAN checkpoint).")
     var conditionalGenerator = "models/ch11_4_cgan_generator.safetensors"
 
-    @Option(help: "The generator that inpaints (a Ch11_4_DCGAN checkpoint, or any 28×28 MLP/DCGAN generator).")
-    var generator = "models/ch11_4_dcgan_generator.safetensors"
+    @Option(help: "The generator that inpaints (any 28×28 MLP or DCGAN generator; by default the WGAN-GP chapter's).")
+    var generator = "models/ch11_3_wgangp_generator.safetensors"
 
     func validate() throws {
+        guard let seeds else { return }
         try requirePositive(seeds, "--seeds")
         guard seeds <= 100 else { throw ValidationError("--seeds must be at most 100, got \(seeds)") }
     }

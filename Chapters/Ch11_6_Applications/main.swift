@@ -68,8 +68,8 @@ func loadSplits(_ options: ApplicationOptions) -> (train: ImageDataset, test: Im
     }
 }
 
-func seeds(_ options: ApplicationOptions) -> [UInt64] {
-    (0..<(options.study.quick ? 1 : options.seeds)).map { options.study.seed &+ UInt64($0) }
+func seeds(_ options: ApplicationOptions, default count: Int) -> [UInt64] {
+    (0..<(options.study.quick ? 1 : options.seeds ?? count)).map { options.study.seed &+ UInt64($0) }
 }
 // snippet.show
 
@@ -90,7 +90,7 @@ func detectAnomalies(_ options: ApplicationOptions, _ study: Study) {
     let (train, test) = loadSplits(options)
     var detector = AnomalyDetection()
     if options.study.quick { (detector.trainingSteps, detector.imagesPerGroup, detector.search.steps) = (10, 20, 3) }
-    let outcomes = seeds(options).map { seed in
+    let outcomes = seeds(options, default: 3).map { seed in
         orExit { try detector.run(train: train, test: test, seed: seed) { print("seed \(seed): \($0)") } }
     }
     let byCritic = OverSeeds(outcomes.map(\.discriminatorAUROC)), byResidual = OverSeeds(outcomes.map(\.residualAUROC))
@@ -137,7 +137,7 @@ func augment(_ options: ApplicationOptions, _ study: Study) {
     let generator = orExit { try CheckpointGenerator(path: options.conditionalGenerator, architecture: .conditional) }
     var augmentation = Augmentation()
     if options.study.quick { (augmentation.labelledPerClass, augmentation.trainingSteps, augmentation.mixRatios) = (5, 5, [0, 1]) }
-    let runs = seeds(options).map { seed in
+    let runs = seeds(options, default: 5).map { seed in
         orExit { try augmentation.run(train: train, test: test, generator: generator, seed: seed) }
     }
     let accuracy = augmentation.mixRatios.indices.map { ratio in OverSeeds(runs.map { $0[ratio] }) }
@@ -174,8 +174,8 @@ func inpaint(_ options: ApplicationOptions, _ study: Study) {
     var inpainting = Inpainting()
     if options.study.quick { (inpainting.count, inpainting.search.steps) = (8, 3) }
     let outcome = inpainting.run(generator: generator, train: train, test: test, seed: options.study.seed)
-    print(String(format: "hidden pixels' mean squared error: completion %.4f, mean image %.4f",
-                 outcome.completionError, outcome.meanImageError))
+    print(String(format: "search objective %.3f → %.3f; hidden pixels' mean squared error: completion %.4f, mean image %.4f",
+                 outcome.objective.start, outcome.objective.end, outcome.completionError, outcome.meanImageError))
     // snippet.hide
     orExit { try outcome.figure().write(to: study.path("inpainting.png")) }
     study.finish(["command": "inpaint", "images": "\(outcome.truth.shape[0])",

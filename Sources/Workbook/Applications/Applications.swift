@@ -151,7 +151,7 @@ extension ImageDataset {
 /// visible ones (Yeh et al. 2017, without their perceptual term).
 public struct Inpainting {
     public var count = 64
-    public var search = LatentSearch(steps: 150)
+    public var search = LatentSearch(steps: 200)
 
     public init() {}
 
@@ -160,6 +160,8 @@ public struct Inpainting {
         public let masked: Tensor, completed: Tensor, truth: Tensor
         /// Mean squared error over the hidden pixels, of the completion and of the mean image.
         public let completionError: Double, meanImageError: Double
+        /// The search's objective before the first step and after the last.
+        public let objective: (start: Float, end: Float)
     }
 
     /// Hides the lower half of `count` test images and completes it.
@@ -183,7 +185,8 @@ public struct Inpainting {
         }
         let masked = withoutGradients { truth * mask + (1 - mask) * 0 }
         return Outcome(masked: masked, completed: completed, truth: truth,
-                       completionError: hiddenError(completed), meanImageError: hiddenError(meanImage))
+                       completionError: hiddenError(completed), meanImageError: hiddenError(meanImage),
+                       objective: (found.objective.first ?? 0, found.objective.last ?? 0))
     }
 }
 

@@ -8,18 +8,17 @@ import Tensor
 ///
 ///     Σᵢ  mean over visible pixels of (G(zᵢ) − xᵢ)²  +  prior · mean(zᵢ²)
 ///
-/// by gradient descent on z (G's weights stay fixed), taking the gradient with our own
+/// with Adam on z (G's weights stay fixed), taking the gradient with our own
 /// `gradients(of:wrt:)`. The prior keeps z where the generator was trained (z ~ N(0, I)).
-/// Each step backtracks until the objective falls, so it never rises from one step to the next.
 public struct LatentSearch {
     public var steps: Int
     public var prior: Float
-    public var initialStepSize: Float
+    public var learningRate: Float
 
-    public init(steps: Int = 100, prior: Float = 0.01, initialStepSize: Float = 1) {
+    public init(steps: Int = 100, prior: Float = 0.01, learningRate: Float = 0.05) {
         self.steps = steps
         self.prior = prior
-        self.initialStepSize = initialStepSize
+        self.learningRate = learningRate
     }
 
     public struct Result {
@@ -38,37 +37,29 @@ public struct LatentSearch {
                     using random: inout SeededGenerator) -> Result {
         let n = targets.shape[0]
         let visible = mask.sum(alongAxes: 1) + 1e-6  // per sample, [n]
-        func terms(_ z: Tensor) -> (total: Tensor, residuals: Tensor) {
-            let difference = (generator(z).reshaped([n, -1]) - targets) * mask
-            let residuals = difference.squared().sum(alongAxes: 1) / visible
-            return ((residuals + prior * z.squared().mean(alongAxes: 1)).sum(), residuals)
+        func residuals(_ z: Tensor) -> Tensor {
+            (((generator(z).reshaped([n, -1]) - targets) * mask).squared().sum(alongAxes: 1) / visible)
         }
-        var z = Tensor.randomNormal([n, latent], using: &random)
-        var current = withoutGradients { terms(z).total.item }
-        var objective = [current]
-        var stepSize = initialStepSize
-        for _ in 0..<steps {
-            let point = z.detached().requiringGradient()
-            let slope = gradients(of: terms(point).total, wrt: [point])[0].detached()
-            let slopeSquared = withoutGradients { slope.squared().sum().item }
-            guard slopeSquared > 0 else { break }
-            // Armijo backtracking: halve the step until the objective falls enough.
-            var accepted = false
-            for _ in 0..<20 {
-                let candidate = withoutGradients { z - stepSize * slope }
-                let value = withoutGradients { terms(candidate).total.item }
-                if value <= current - 1e-4 * stepSize * slopeSquared {
-                    (z, current, accepted) = (candidate, value, true)
-                    stepSize *= 1.5
-                    break
-                }
-                stepSize /= 2
+        func perSample(_ z: Tensor) -> Tensor { residuals(z) + prior * z.squared().mean(alongAxes: 1) }
+        let z = Tensor.randomNormal([n, latent], using: &random).requiringGradient()
+        let optimizer = Adam([z], learningRate: learningRate)
+        // Adam moves z; each sample keeps the best point it has visited, so the objective
+        // reported (and the z returned) never gets worse from one step to the next.
+        var best = z.values, bestValues = [Float](repeating: .infinity, count: n)
+        var objective: [Float] = []
+        for step in 0...steps {
+            let values = perSample(z)
+            let seen = values.values
+            for i in 0..<n where seen[i] < bestValues[i] {
+                bestValues[i] = seen[i]
+                best.replaceSubrange((i * latent)..<((i + 1) * latent), with: z.values[(i * latent)..<((i + 1) * latent)])
             }
-            objective.append(current)
-            if !accepted { break }  // no step lowers it: a (local) minimum at float precision
+            objective.append(bestValues.reduce(0, +))
+            if step < steps { optimizer.step(gradients(of: values.sum(), wrt: [z])) }
         }
-        let (images, residuals) = withoutGradients { (generator(z).reshaped([n, -1]), terms(z).residuals) }
-        return Result(noise: z, images: images, residuals: residuals.values, objective: objective)
+        let found = Tensor(shape: [n, latent], values: best)
+        let (images, finalResiduals) = withoutGradients { (generator(found).reshaped([n, -1]), residuals(found)) }
+        return Result(noise: found, images: images, residuals: finalResiduals.values, objective: objective)
     }
 }
 // snippet.end
