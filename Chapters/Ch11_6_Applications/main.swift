@@ -115,6 +115,35 @@ func detectAnomalies(_ options: ApplicationOptions, _ study: Study) {
 }
 
 /*:
+ ```sh
+ swift run Ch11_6_Applications anomaly      # 3 seeds, 3,000 GAN iterations each (about 3 minutes)
+ ```
+
+ ![ROC curves of the two anomaly scores](figures/ch11_6_applications_roc.png)
+
+ *`swift run Ch11_6_Applications --out figures`: seed 0's ROC curves; the table below has all
+ three seeds (`figures/ch11_6_applications_anomaly.md`).*
+
+ | score (held-out class: Bag) | AUROC, mean ± spread over 3 seeds | per seed |
+ | --- | --- | --- |
+ | discriminator's logit | 0.488 ± 0.226 | 0.722, 0.470, 0.271 |
+ | AnoGAN residual | 0.646 ± 0.011 | 0.632, 0.651, 0.653 |
+
+ The residual is the steadier detector: about two times in three it ranks a bag above an
+ image of a seen class, and it does so for every seed. The discriminator's verdict is a coin
+ that lands differently each run: 0.72 for seed 0, worse than chance for seed 2. That is
+ what a discriminator is trained for: to tell *this generator's* fakes from real images, not
+ to model the real distribution, so what it calls "unlike the data" drifts with the state
+ of the game when training stops. Neither score is a good detector here: a bag differs
+ from a shirt less than a defect differs from a clean part, and an MLP generator after three
+ epochs' worth of iterations covers its nine classes only roughly.
+
+ ![Bags and seen images with the generator's closest images](figures/ch11_6_applications_reconstructions.png)
+
+ *The same run: the four bags with the largest residual over the images the search found for
+ them, and the four seen-class images with the smallest.* The generator has no bag to offer,
+ so the search settles on grey blobs; for trousers it finds trousers.
+
  The scores themselves take a few lines of the study
  (`Sources/Workbook/Applications/Applications.swift`), and the area under the curve is the
  Mann–Whitney statistic:
@@ -159,6 +188,20 @@ func augment(_ options: ApplicationOptions, _ study: Study) {
 }
 
 /*:
+ ![Test accuracy against the share of generated images](figures/ch11_6_applications_augmentation.png)
+
+ *`swift run Ch11_6_Applications --out figures`: test accuracy (10,000 test images), mean
+ and spread over 5 seeds (`figures/ch11_6_applications_augmentation.md`).*
+
+ Augmentation does not help here. With 100 real images per class the classifier reaches
+ 79.8%; half as many generated images again leave it at 79.8%, and more of them make it
+ worse, down to 77.6% at four generated images per real one. Two reasons show in the earlier
+ sections: the conditional generator draws the class it is asked for only part of the time
+ (11.4's class-match measurement), so generated images bring label noise; and its samples
+ are less varied than real ones (11.5's recall), so they add little the real images do not
+ already show. Augmentation pays where the generator is better than the classifier's own
+ data can be, which this small experiment does not reach.
+
  ### Inpainting
 
  Hide part of an image and the same search completes it: look for the z whose image agrees
@@ -183,6 +226,23 @@ func inpaint(_ options: ApplicationOptions, _ study: Study) {
                   "mean_image_mse": String(format: "%.4f", outcome.meanImageError), "seconds": "\(study.seconds)"])
     // snippet.show
 }
+
+/*:
+ ![Inpainting: masked, completed and true images](figures/ch11_6_applications_inpainting.png)
+
+ *`swift run Ch11_6_Applications --out figures`: the first 12 of 64 test images, completed by
+ the WGAN-GP chapter's generator after 200 steps of the search.*
+
+ The completions are plausible in shape where the generator knows the garment (trousers get
+ legs, tops get a body) but blurred and grey, and by the numbers they lose: their mean
+ squared error on the hidden pixels is 0.424, against 0.379 for simply pasting in the mean
+ training image. Squared error rewards an average: the mean image is the best constant
+ guess by construction, while a committed guess that is slightly wrong pays twice. The
+ search also fits the visible half only roughly (its objective falls from 0.55 to 0.28 per
+ image), which is the generator's limit, not the search's. Better generators, and a
+ perceptual or adversarial term in the objective as in Yeh et al. (2017), are what make GAN
+ inpainting look convincing.
+ */
 
 // snippet.hide
 func runAll(_ options: ApplicationOptions) {
