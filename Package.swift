@@ -17,6 +17,7 @@ let chapters = [
     "Ch11_2_WGAN",
     "Ch11_3_WGANGP",
     "Ch11_3_ModeCollapse",
+    "Ch11_3_Techniques",
     "Ch11_5_Metrics",
     "Ch11_2_RGAN",
     "Ch11_4_DCGAN",
