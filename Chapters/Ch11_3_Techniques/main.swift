@@ -1,7 +1,19 @@
 /*:
- ## 11.3 Training GANs: the stabilisers, side by side
+ ### The other stabilisers, side by side
 
- PROSE-INTRO
+ Besides changing the loss (the Wasserstein critic above), section 11.3 names a handful of
+ cheaper remedies for an unstable game: soften D's targets, blur what D sees, give G a
+ different objective, constrain D's weights, give the players different learning rates, and
+ choose the learning rate and batch size with care. Each is a few lines on top of the
+ minimax GAN of §11.2, and each is claimed to help. This section measures them: one recipe,
+ trained once per technique on the same data, the same seed (so the same initial weights
+ and the same minibatches) and the same number of generator iterations, then scored with
+ the metrics of §11.5 on Fashion-MNIST and by the modes it covers on the 2-D ring and grid
+ of the mode-collapse section.
+
+ This file is the section: `swift run Ch11_3_Techniques` runs it (`--help` lists every
+ option; `--techniques baseline,spectral-norm` picks a subset, `--quick` is a smoke run of
+ a few seconds).
  */
 import Foundation
 import NN
@@ -18,7 +30,73 @@ if classifier == nil { print("note: no classifier at \(options.classifier); the 
 // snippet.show
 
 /*:
- PROSE-TECHNIQUES
+ #### One recipe, one change at a time
+
+ The recipe is the minimax chapter's: G and D are its MLPs, trained with Adam (β₁ = 0.5,
+ β₂ = 0.999, lr 2·10⁻⁴) on batches of 64, one D update and one G update per iteration,
+ G with the non-saturating loss. On the 2-D mixtures, the players are the mode-collapse
+ section's small ReLU networks (Adam with lr 10⁻³, β = (0.5, 0.9), batches of 256). Every
+ technique below changes one thing; the function `game` is the whole difference between
+ the runs.
+
+ * **One-sided label smoothing** (`--label-smoothing 0.9`): D's target for real images
+   becomes α = 0.9 instead of 1, while fakes keep the target 0. The optimal discriminator
+   becomes $D^*(x) = \alpha\,p_\text{data}(x) / (p_\text{data}(x) + p_G(x))$: it can no
+   longer push its outputs on real images to saturation, so its gradients stay informative,
+   and overconfident discriminators (the usual cause of a generator stalling) are
+   discouraged. The smoothing is one-sided on purpose: smoothing the fake targets toward a
+   value above 0 would reward the generator for samples where $p_\text{data}$ is zero.
+ * **Instance noise** (`--instance-noise 0.1`): Gaussian noise of standard deviation σ is
+   added to every image the discriminator sees, real or generated, with σ annealed linearly
+   to 0 over the run. Blurring both distributions makes their supports overlap, so the
+   divergence the game minimises is finite and smooth early on, when the two are furthest
+   apart. It lives next to the losses, in `Sources/Workbook/GAN/Losses.swift`:
+
+ <!-- snippet: Sources/Workbook/GAN/Losses.swift#instance-noise -->
+
+ * **Feature matching** (Salimans et al. 2016): G stops trying to fool D and instead matches
+   the mean of an intermediate layer f of D (here D's last hidden layer, 256 units) on real
+   and generated batches, $L_G = \lVert \mathbb{E}_x f(x) - \mathbb{E}_z f(G(z)) \rVert_2^2$,
+   while D trains as before. G then chases statistics rather than D's current verdict, which
+   is meant to stop it from overshooting onto whatever D likes best. In
+   `Sources/Workbook/GAN/Stabilizers.swift`:
+
+ <!-- snippet: Sources/Workbook/GAN/Stabilizers.swift#feature-matching -->
+
+ * **Label flipping** (`--flip-fraction 0.05`): in each batch a fraction p of D's targets
+   is swapped, real images labelled fake and fakes labelled real; exactly round(p·n) of
+   them, chosen by the iteration's seeded generator. Noisy labels keep D from becoming
+   certain:
+
+ <!-- snippet: Sources/Workbook/GAN/Stabilizers.swift#label-flipping -->
+
+ * **Spectral normalisation** (Miyato et al. 2018): every weight matrix W of D is divided by
+   its largest singular value σ(W), so each layer, and with 1-Lipschitz activations D
+   itself, is at most 1-Lipschitz: a smoother critic without a penalty term. σ(W) comes
+   from power iteration, $v \leftarrow W^\top u / \lVert W^\top u\rVert$,
+   $u \leftarrow Wv / \lVert Wv \rVert$, $\sigma \approx u^\top W v$, one step per
+   forward pass, with u kept from one call to the next, so that the estimate follows W as it
+   learns (`Sources/Tensor/SpectralNorm.swift`):
+
+ <!-- snippet: Sources/Tensor/SpectralNorm.swift#power-iteration -->
+
+   The layer that wraps a `Linear` or convolution (`Sources/NN/SpectralNorm.swift`) saves
+   its W as `weight_orig` and its vectors as the buffers `weight_u` and `weight_v`, the
+   names PyTorch's `torch.nn.utils.spectral_norm` uses, so a checkpoint carries the
+   estimate across `--resume` and loads in PyTorch. The tests check its σ against LAPACK's
+   SVD on random matrices, and the gradient of W/σ(W), first and second order, against
+   finite differences:
+
+ <!-- snippet: Sources/NN/SpectralNorm.swift#spectral-norm-layer -->
+
+ * **Two time-scales (TTUR**, Heusel et al. 2017): D learns faster than G, here
+   lr_D = 4·10⁻⁴ and lr_G = 10⁻⁴ (`--lr-d`, `--lr-g`), so that D stays close to its optimum
+   for the current G, the condition under which the game provably converges. The image
+   chapters take the same two options, `--lr-g` and `--lr-d` (and `--beta1`, `--beta2`).
+ * **Learning rate and batch size**: the baseline with the learning rate multiplied or
+   divided by 20 (`--sweep-factor`), and with batches four times smaller or larger. The
+   original chapter's claim is that a high rate diverges and a low one stalls, and that
+   larger batches give steadier updates.
  */
 // snippet.techniques
 func game(_ technique: Technique, generator G: Sequential, discriminator plainD: Sequential,
@@ -48,7 +126,13 @@ func game(_ technique: Technique, generator G: Sequential, discriminator plainD:
 // snippet.end
 
 /*:
- PROSE-IMAGES
+ #### Training on Fashion-MNIST
+
+ `TechniqueStudy.trainImages` (`Sources/Workbook/GAN/TechniqueStudy.swift`) builds the
+ minimax chapter's G and D from the seed, hands them to `game`, and runs
+ `MinimaxGAN.trainStep` for `--steps` generator iterations (1,000 by default, about one
+ epoch), logging D(x) and D(G(z)) and keeping samples of one fixed noise batch. A run whose
+ losses stop being finite is recorded as diverged and gets no scores.
  */
 let images = orExit { try loadIDXDataset(directory: options.data.data, limit: quick ? RunSettings.quickExamples : nil) }
 let imageRecipe = MinimaxRecipe(learningRate: options.learningRate, beta1: 0.5, beta2: 0.999,
@@ -64,7 +148,10 @@ let imageRuns = techniques.map { technique in
 }
 
 /*:
- PROSE-METRICS
+ Each generator then draws `--samples` images (2,000), which the metrics chapter's
+ classifier (`models/classifier.safetensors`) embeds and compares with as many test images:
+ the Fréchet distance and KID (lower is better), precision (are the samples realistic?) and
+ recall (do they cover the data?).
  */
 let sampleCount = quick ? 200 : options.samples
 let cards: [ScoreCard?] = orExit {
@@ -81,7 +168,12 @@ let cards: [ScoreCard?] = orExit {
 }
 
 /*:
- PROSE-TOY
+ #### Counting modes on the ring and the grid
+
+ The same `game`, with the toy players, on the 8-Gaussian ring and the 25-Gaussian grid,
+ three seeds each (`--seeds`), 2,000 generator iterations (`--toy-steps`), scored as in the
+ mode-collapse section: a mode counts as covered when enough of 2,500 samples fall within
+ three standard deviations of it.
  */
 let toyRecipe = MinimaxRecipe(learningRate: 1e-3, beta1: 0.5, beta2: 0.9, batchSize: 256, latentDimension: 2)
 let seeds = (0..<(quick ? 1 : options.seeds)).map { options.study.seed &+ UInt64($0) }

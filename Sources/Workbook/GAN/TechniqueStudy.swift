@@ -240,9 +240,9 @@ extension TechniqueStudy {
         let rows = zip(runs, cards).map { run, card -> String in
             let metrics = card.map { card in
                 [String(format: "%.1f", card.fd),
-                 card.kid.map { String(format: "%.3f ± %.3f", $0.mean, $0.std) } ?? "–",
-                 card.precisionRecall.map { String(format: "%.2f", $0.precision) } ?? "–",
-                 card.precisionRecall.map { String(format: "%.2f", $0.recall) } ?? "–"]
+                 card.kid.map { String(format: "%.2f ± %.2f", $0.mean, $0.std) } ?? "–",
+                 card.precisionRecall.map { String(format: "%.3f", $0.precision) } ?? "–",
+                 card.precisionRecall.map { String(format: "%.3f", $0.recall) } ?? "–"]
             } ?? ["–", "–", "–", "–"]
             let status = run.divergedAt.map { "diverged at \($0)" } ?? String(format: "%.0f s", run.seconds)
             return "| \(run.technique.title) | " + metrics.joined(separator: " | ")
