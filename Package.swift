@@ -20,6 +20,7 @@ let chapters = [
     "Ch11_2_RGAN",
     "Ch11_3_WGANGP",
     "Ch11_3_ModeCollapse",
+    "Ch11_3_Techniques",
     "Ch11_4_DCGAN",
     "Ch11_4_CGAN",
     "Ch11_5_Metrics",

@@ -34,6 +34,7 @@ run --keep ch11_2_wgan Ch11_2_WGAN
 run --keep ch11_2_rgan Ch11_2_RGAN --epochs 3
 run --keep ch11_3_wgangp Ch11_3_WGANGP --compare
 run Ch11_3_ModeCollapse
+run Ch11_3_Techniques       # needs models/classifier.safetensors (shipped)
 run --keep ch11_4_dcgan Ch11_4_DCGAN --compare-mlp --epochs 1
 run --keep ch11_4_cgan Ch11_4_CGAN
 run Ch11_5_Metrics sanity

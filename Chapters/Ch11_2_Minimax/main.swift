@@ -50,8 +50,10 @@ let batchSize = run.settings.batchSize
 var weights = run.generator("weights")
 let G = mlpGenerator(latent: latent, pixels: pixels, using: &weights)
 let D = mlpDiscriminator(pixels: pixels, using: &weights)
-let optimizerG = Adam(G.parameters, learningRate: run.settings.learningRate, beta1: 0.5)
-let optimizerD = Adam(D.parameters, learningRate: run.settings.learningRate, beta1: 0.5)
+let optimizerG = Adam(G.parameters, learningRate: run.settings.generatorLearningRate,
+                      beta1: run.settings.beta1, beta2: run.settings.beta2)
+let optimizerD = Adam(D.parameters, learningRate: run.settings.discriminatorLearningRate,
+                      beta1: run.settings.beta1, beta2: run.settings.beta2)
 
 run.checkpointing(models: [("generator", G), ("discriminator", D)],
                   optimizers: [("generator", optimizerG), ("discriminator", optimizerD)])

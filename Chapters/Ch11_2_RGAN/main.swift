@@ -61,8 +61,10 @@ var weights = run.generator("weights")
 let (G, C) = orExit { try dcganNetworks(latent: latent, for: images, using: &weights) }
 initializeDCGAN(G, using: &weights)
 initializeDCGAN(C, using: &weights)
-let optimizerG = Adam(G.parameters, learningRate: run.settings.learningRate, beta1: 0.5, beta2: 0.999)
-let optimizerC = Adam(C.parameters, learningRate: run.settings.learningRate, beta1: 0.5, beta2: 0.999)
+let optimizerG = Adam(G.parameters, learningRate: run.settings.generatorLearningRate,
+                      beta1: run.settings.beta1, beta2: run.settings.beta2)
+let optimizerC = Adam(C.parameters, learningRate: run.settings.discriminatorLearningRate,
+                      beta1: run.settings.beta1, beta2: run.settings.beta2)
 
 run.checkpointing(models: [("generator", G), ("discriminator", C)],
                   optimizers: [("generator", optimizerG), ("discriminator", optimizerC)])

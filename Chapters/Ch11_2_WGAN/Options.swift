@@ -1,7 +1,7 @@
 import ArgumentParser
 import Workbook
 
-enum Defaults: ChapterDefaults { static let recipe = Recipe(epochs: 5, batchSize: 64, learningRate: 5e-5, latentDimension: 100) }
+enum Defaults: ChapterDefaults { static let recipe = Recipe(epochs: 5, batchSize: 64, learningRate: 5e-5, latentDimension: 100, beta1: 0.9) }
 
 enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
     case rmsprop, adam

@@ -52,15 +52,16 @@ let latent = run.settings.latentDimension
 var weights = run.generator("weights")
 let G = mlpGenerator(latent: latent, pixels: images.imageSize, using: &weights)
 let critic = mlpDiscriminator(pixels: images.imageSize, using: &weights)
-func makeOptimizer(_ parameters: [Tensor]) -> any Optimizer {
-    switch options.optimizer {
-    case .rmsprop: RMSprop(parameters, learningRate: options.training.learningRate)
-    case .adam: Adam(parameters, learningRate: options.training.learningRate)
+func makeOptimizer(_ parameters: [Tensor], learningRate: Float) -> any Optimizer {
+    let settings = options.training.settings
+    return switch options.optimizer {
+    case .rmsprop: RMSprop(parameters, learningRate: learningRate)
+    case .adam: Adam(parameters, learningRate: learningRate, beta1: settings.beta1, beta2: settings.beta2)
     }
 }
 let wgan = WassersteinGAN(generator: G, critic: critic,
-                          generatorOptimizer: makeOptimizer(G.parameters),
-                          criticOptimizer: makeOptimizer(critic.parameters),
+                          generatorOptimizer: makeOptimizer(G.parameters, learningRate: run.settings.generatorLearningRate),
+                          criticOptimizer: makeOptimizer(critic.parameters, learningRate: run.settings.discriminatorLearningRate),
                           constraint: .weightClipping(options.clip),
                           criticUpdates: options.nCritic, latent: latent)
 run.checkpointing(models: [("generator", G), ("critic", critic)],

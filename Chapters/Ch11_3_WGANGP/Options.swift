@@ -1,7 +1,7 @@
 import ArgumentParser
 import Workbook
 
-enum Defaults: ChapterDefaults { static let recipe = Recipe(epochs: 5, batchSize: 64, learningRate: 1e-4, latentDimension: 100) }
+enum Defaults: ChapterDefaults { static let recipe = Recipe(epochs: 5, batchSize: 64, learningRate: 1e-4, latentDimension: 100, beta1: 0, beta2: 0.9) }
 
 struct Options: ParsableCommand, Sendable {
     static let configuration = CommandConfiguration.chapter("Ch11_3_WGANGP", "Wasserstein GAN with gradient penalty (double backprop); --compare trains weight clipping too.")

@@ -65,8 +65,8 @@ func trainWasserstein(_ constraint: LipschitzConstraint, name: String, title: St
     let critic = mlpDiscriminator(pixels: images.imageSize, using: &weights)
     let (optimizerG, optimizerC): (any Optimizer, any Optimizer) = switch constraint {
     case .gradientPenalty:
-        (Adam(G.parameters, learningRate: settings.learningRate, beta1: 0, beta2: 0.9),
-         Adam(critic.parameters, learningRate: settings.learningRate, beta1: 0, beta2: 0.9))
+        (Adam(G.parameters, learningRate: settings.generatorLearningRate, beta1: settings.beta1, beta2: settings.beta2),
+         Adam(critic.parameters, learningRate: settings.discriminatorLearningRate, beta1: settings.beta1, beta2: settings.beta2))
     case .weightClipping:
         (RMSprop(G.parameters, learningRate: 5e-5), RMSprop(critic.parameters, learningRate: 5e-5))
     }

@@ -64,8 +64,10 @@ let G = dcganGenerator(latent: latent + classes, using: &weights)
 let D = conditionalDiscriminator(classes: classes, options.conditioning, using: &weights)
 initializeDCGAN(G, using: &weights)
 initializeDCGAN(D, using: &weights)
-let optimizerG = Adam(G.parameters, learningRate: run.settings.learningRate, beta1: 0.5, beta2: 0.999)
-let optimizerD = Adam(D.parameters, learningRate: run.settings.learningRate, beta1: 0.5, beta2: 0.999)
+let optimizerG = Adam(G.parameters, learningRate: run.settings.generatorLearningRate,
+                      beta1: run.settings.beta1, beta2: run.settings.beta2)
+let optimizerD = Adam(D.parameters, learningRate: run.settings.discriminatorLearningRate,
+                      beta1: run.settings.beta1, beta2: run.settings.beta2)
 
 run.checkpointing(models: [("generator", G), ("discriminator", D)],
                   optimizers: [("generator", optimizerG), ("discriminator", optimizerD)])

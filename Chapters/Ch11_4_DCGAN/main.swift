@@ -87,8 +87,10 @@ var weights = run.generator("weights")
 let (G, D) = orExit { try dcganNetworks(latent: latent, for: images, using: &weights) }
 initializeDCGAN(G, using: &weights)
 initializeDCGAN(D, using: &weights)
-let optimizerG = Adam(G.parameters, learningRate: run.settings.learningRate, beta1: 0.5, beta2: 0.999)
-let optimizerD = Adam(D.parameters, learningRate: run.settings.learningRate, beta1: 0.5, beta2: 0.999)
+let optimizerG = Adam(G.parameters, learningRate: run.settings.generatorLearningRate,
+                      beta1: run.settings.beta1, beta2: run.settings.beta2)
+let optimizerD = Adam(D.parameters, learningRate: run.settings.discriminatorLearningRate,
+                      beta1: run.settings.beta1, beta2: run.settings.beta2)
 
 run.checkpointing(models: [("generator", G), ("discriminator", D)],
                   optimizers: [("generator", optimizerG), ("discriminator", optimizerD)])
@@ -188,8 +190,10 @@ if options.compareMlp {
     let mlpD = mlpDiscriminator(pixels: images.imageSize, using: &mlpWeights)
     let mlpGAN = MinimaxGAN(
         generator: mlpG, discriminator: mlpD,
-        generatorOptimizer: Adam(mlpG.parameters, learningRate: run.settings.learningRate, beta1: 0.5),
-        discriminatorOptimizer: Adam(mlpD.parameters, learningRate: run.settings.learningRate, beta1: 0.5),
+        generatorOptimizer: Adam(mlpG.parameters, learningRate: run.settings.generatorLearningRate,
+                                 beta1: run.settings.beta1, beta2: run.settings.beta2),
+        discriminatorOptimizer: Adam(mlpD.parameters, learningRate: run.settings.discriminatorLearningRate,
+                                     beta1: run.settings.beta1, beta2: run.settings.beta2),
         latent: latent)
     let mlpBatches = mlpRun.batches(of: images)
     var random = mlpRun.generator("noise")

@@ -5,5 +5,9 @@ void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
 void dsyev_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda,
             double *w, double *work, const int *lwork, int *info);
+// Singular values (and vectors), for checking estimates of them in tests.
+void dgesvd_(const char *jobu, const char *jobvt, const int *m, const int *n, double *a, const int *lda,
+             double *s, double *u, const int *ldu, double *vt, const int *ldvt, double *work,
+             const int *lwork, int *info);
 // glibc's allocator tuning (mallopt), used by the Tensor module's buffer allocation.
 #include <malloc.h>

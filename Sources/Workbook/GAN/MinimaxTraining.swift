@@ -30,6 +30,11 @@ public final class MinimaxGAN {
     public var realTarget: Float = 1
     /// Noise added to every image D sees, annealed to 0 over the run.
     public var instanceNoise: InstanceNoise?
+    /// The fraction of D's targets flipped (real ↔ fake) in each batch: label flipping.
+    public var labelFlipping: Float = 0
+    /// D's first layers: when set, G is trained by feature matching on their output
+    /// instead of by fooling D.
+    public var featureMatching: (any Layer)?
 
     public init(generator: any Layer, discriminator: any Layer, generatorOptimizer: any Optimizer,
                 discriminatorOptimizer: any Optimizer, latent: Int) {
@@ -50,12 +55,23 @@ public final class MinimaxGAN {
         // detached, so this step does not move G.
         let realLogits = discriminator(noisy(real, step, &random))
         let fakeLogits = discriminator(noisy(fake.detached(), step, &random))
-        let dLoss = discriminatorLoss(realLogits: realLogits, fakeLogits: fakeLogits, realTarget: realTarget)
+        let dLoss = labelFlipping == 0
+            ? discriminatorLoss(realLogits: realLogits, fakeLogits: fakeLogits, realTarget: realTarget)
+            : binaryCrossEntropy(logits: realLogits, targets: flippedTargets(
+                  count: real.shape[0], target: realTarget, flippedTarget: 0, fraction: labelFlipping, using: &random))
+              + binaryCrossEntropy(logits: fakeLogits, targets: flippedTargets(
+                  count: real.shape[0], target: 0, flippedTarget: 1, fraction: labelFlipping, using: &random))
         discriminatorOptimizer.step(gradients(of: dLoss, wrt: discriminator.parameters))
 
-        // Generator: make the updated D score the same fakes as real. The gradient flows
-        // back through D into G, and only G's parameters are updated.
-        let gLoss = generatorLoss(fakeLogits: discriminator(noisy(fake, step, &random)), generatorLossKind)
+        // Generator: make the updated D score the same fakes as real (or, with feature
+        // matching, match D's features of real images). The gradient flows back through D
+        // into G, and only G's parameters are updated.
+        let gLoss = if let features = featureMatching {
+            featureMatchingLoss(realFeatures: features(noisy(real, step, &random)),
+                                fakeFeatures: features(noisy(fake, step, &random)))
+        } else {
+            generatorLoss(fakeLogits: discriminator(noisy(fake, step, &random)), generatorLossKind)
+        }
         let gGradients = gradients(of: gLoss, wrt: generator.parameters)
         generatorOptimizer.step(gGradients)
         // snippet.end

@@ -12,12 +12,19 @@ public struct Recipe: Sendable {
     public var batchSize: Int
     public var learningRate: Float
     public var latentDimension: Int
+    /// Adam's β₁ and β₂ for both players: DCGAN's β₁ = 0.5, which most GAN chapters use,
+    /// with PyTorch's β₂, unless the chapter says otherwise.
+    public var beta1: Float
+    public var beta2: Float
 
-    public init(epochs: Int, batchSize: Int, learningRate: Float, latentDimension: Int) {
+    public init(epochs: Int, batchSize: Int, learningRate: Float, latentDimension: Int,
+                beta1: Float = 0.5, beta2: Float = 0.999) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
         self.latentDimension = latentDimension
+        self.beta1 = beta1
+        self.beta2 = beta2
     }
 }
 
@@ -26,6 +33,8 @@ extension ChapterDefaults {
     public static var batchSize: Int { recipe.batchSize }
     public static var learningRate: Float { recipe.learningRate }
     public static var latentDimension: Int { recipe.latentDimension }
+    public static var beta1: Float { recipe.beta1 }
+    public static var beta2: Float { recipe.beta2 }
 }
 
 extension CommandConfiguration {
@@ -50,6 +59,18 @@ public struct TrainingOptions<Defaults: ChapterDefaults>: ParsableArguments, Sen
 
     @Option(name: .customLong("lr"), help: "Learning rate.")
     public var learningRate: Float = Defaults.learningRate
+
+    @Option(name: .customLong("lr-g"), help: "The generator's learning rate (default: --lr); with --lr-d, two time-scales (TTUR).")
+    public var generatorLearningRate: Float?
+
+    @Option(name: .customLong("lr-d"), help: "The discriminator's (or critic's) learning rate (default: --lr).")
+    public var discriminatorLearningRate: Float?
+
+    @Option(help: "Adam's β₁ (momentum of the gradient).")
+    public var beta1: Float = Defaults.beta1
+
+    @Option(help: "Adam's β₂ (momentum of the squared gradient).")
+    public var beta2: Float = Defaults.beta2
 
     @Option(help: "Size of the generator's noise vector z.")
     public var latentDim: Int = Defaults.latentDimension
@@ -86,13 +107,20 @@ public struct TrainingOptions<Defaults: ChapterDefaults>: ParsableArguments, Sen
         guard learningRate > 0, learningRate.isFinite else {
             throw ValidationError("--lr must be a positive number, got \(learningRate); try --lr \(Defaults.learningRate)")
         }
+        if let generatorLearningRate { try requirePositive(generatorLearningRate, "--lr-g") }
+        if let discriminatorLearningRate { try requirePositive(discriminatorLearningRate, "--lr-d") }
+        for (beta, flag) in [(beta1, "--beta1"), (beta2, "--beta2")] where !(beta >= 0 && beta < 1) {
+            throw ValidationError("\(flag) must be in [0, 1), got \(beta)")
+        }
     }
 
     /// The settings as a plain value the harness keeps.
     public var settings: RunSettings {
         RunSettings(epochs: epochs, steps: steps, batchSize: batchSize, learningRate: learningRate,
                     latentDimension: latentDim, seed: seed, outputFolder: out ?? defaultOutputFolder(), checkpointFolder: checkpointDir,
-                    resume: resume, threads: threads, quick: quick, preview: !noPreview)
+                    resume: resume, threads: threads, quick: quick, preview: !noPreview,
+                    generatorLearningRate: generatorLearningRate, discriminatorLearningRate: discriminatorLearningRate,
+                    beta1: beta1, beta2: beta2)
     }
 }
 
@@ -160,10 +188,18 @@ public struct RunSettings: Sendable {
     public var quick: Bool
     /// Draw the fixed-noise samples above the progress bar, where the terminal allows it.
     public var preview: Bool
+    /// The players' own learning rates (two time-scales, TTUR); both `learningRate` by default.
+    public var generatorLearningRate: Float
+    public var discriminatorLearningRate: Float
+    /// Adam's β₁ and β₂.
+    public var beta1: Float
+    public var beta2: Float
 
     public init(epochs: Int, steps: Int? = nil, batchSize: Int, learningRate: Float, latentDimension: Int,
                 seed: UInt64 = 0, outputFolder: String = "figures", checkpointFolder: String = "checkpoints",
-                resume: Bool = false, threads: Int = 2, quick: Bool = false, preview: Bool = true) {
+                resume: Bool = false, threads: Int = 2, quick: Bool = false, preview: Bool = true,
+                generatorLearningRate: Float? = nil, discriminatorLearningRate: Float? = nil,
+                beta1: Float = 0.5, beta2: Float = 0.999) {
         self.epochs = epochs
         self.steps = steps
         self.batchSize = batchSize
@@ -176,6 +212,10 @@ public struct RunSettings: Sendable {
         self.threads = threads
         self.quick = quick
         self.preview = preview
+        self.generatorLearningRate = generatorLearningRate ?? learningRate
+        self.discriminatorLearningRate = discriminatorLearningRate ?? learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
     }
 
     /// Examples a `--quick` run trains on, and the iterations it takes.
