@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 only="${1:-}"
 
 swift build
+times=()
 
 # run [--keep RUN_NAME] CHAPTER ARGS...: runs the chapter; with --keep, copies the run's
 # final generator to models/, where the metrics chapter's leaderboard finds it.
@@ -20,7 +21,9 @@ run() {
     # The book's figures are written only on request: a chapter's default --out is runs/.
     case " $* " in *" --out "*) ;; *) set -- "$@" --out figures ;; esac
     echo "== swift run $chapter $*"
+    local started=$SECONDS
     ".build/debug/$chapter" "$@"
+    times+=("$(printf '%5d s  %s %s' $((SECONDS - started)) "$chapter" "$*")")
     if [ -n "$keep" ]; then
         mkdir -p models
         cp "checkpoints/$keep/generator.safetensors" "models/${keep}_generator.safetensors"
@@ -39,6 +42,10 @@ run --keep ch11_4_dcgan Ch11_4_DCGAN --compare-mlp --epochs 1
 run --keep ch11_4_cgan Ch11_4_CGAN
 run Ch11_5_Metrics sanity
 run Ch11_5_Metrics leaderboard   # scores the generators kept in models/ above
-run Ch11_6_Applications          # uses the cGAN and DCGAN generators kept in models/
+run Ch11_6_Applications          # uses the cGAN and WGAN-GP generators kept in models/
 
 swift run BookTool
+
+echo "== time per step"
+printf '%s\n' "${times[@]}"
+echo "total: $SECONDS s"
