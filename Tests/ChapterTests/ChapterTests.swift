@@ -75,6 +75,21 @@ struct ChapterTests {
                 "a resumed run should continue exactly as an uninterrupted one")
     }
 
+    /// Two learning rates and Adam's betas reach the optimisers: each changes the run, and
+    /// `--lr-g` and `--lr-d` equal to `--lr` change nothing.
+    @Test(.enabled(if: fashionMNIST, "needs Debian's dataset-fashion-mnist"))
+    func learningRatesAndBetasReachTheOptimizers() throws {
+        func losses(_ extra: [String]) throws -> String {
+            let summary = try #require(try runChapter("Ch11_2_Minimax", ["--quick"] + extra).summary)
+            return summary.replacingOccurrences(of: #"ms/step=[0-9.]+"#, with: "", options: .regularExpression)
+        }
+        let plain = try losses([])
+        #expect(try losses(["--lr-g", "2e-4", "--lr-d", "2e-4"]) == plain)
+        for changed in [["--lr-g", "1e-3"], ["--lr-d", "1e-3"], ["--beta1", "0.9"], ["--beta2", "0.9"]] {
+            #expect(try losses(changed) != plain, "\(changed) did not change the run")
+        }
+    }
+
     @Test func resumeWithoutCheckpointFailsClearly() throws {
         let run = try runChapter("Ch11_2_Minimax", ["--quick", "--resume"])
         #expect(run.status != 0)
