@@ -35,9 +35,10 @@ private let labelsMagic: UInt32 = 0x0000_0801  // unsigned bytes, 1 dimension (N
 public func loadIDXDataset(
     directory: String = defaultFashionMNISTDirectory, split: DataSplit = .train, limit: Int? = nil
 ) throws -> ImageDataset {
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
-        throw WorkbookFileError(path: directory, problem: "data folder not found", fix: missingDataFix)
+    var status = stat()
+    guard stat(directory, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+        let problem = errno == ELOOP ? "is a loop of symbolic links, not a data folder" : "data folder not found"
+        throw WorkbookFileError(path: directory, problem: problem, fix: missingDataFix)
     }
     let imagesPath = try findIDXFile(in: directory, split: split, kind: "images", dimensions: 3)
     let labelsPath = try findIDXFile(in: directory, split: split, kind: "labels", dimensions: 1)
@@ -57,6 +58,7 @@ public func loadIDXDataset(
     let pixels = imageFile.pixels
     let labels = labelFile.payload.map(Int.init)
     let highestLabel = labels.max() ?? 0
+    try checkClasses(of: labels, path: labelsPath)
     let isFashion = directory.lowercased().contains("fashion") && highestLabel < fashionMNISTClassNames.count
     let classNames = isFashion
         ? fashionMNISTClassNames : (0...max(9, highestLabel)).map(String.init)
@@ -70,11 +72,28 @@ private func findIDXFile(in directory: String, split: DataSplit, kind: String, d
     let names = ["-\(kind)-idx\(dimensions)-ubyte", "-\(kind).idx\(dimensions)-ubyte"]
         .flatMap { ["\(split.rawValue)\($0).gz", "\(split.rawValue)\($0)"] }
     let paths = names.map { (directory as NSString).appendingPathComponent($0) }
-    guard let found = paths.first(where: FileManager.default.fileExists(atPath:)) else {
+    // lstat, not fileExists: a broken or looping link is found here and then reported by
+    // the reader with its real cause, not as "file not found".
+    var status = stat()
+    guard let found = paths.first(where: { lstat($0, &status) == 0 }) else {
         throw WorkbookFileError(
             path: paths[0], problem: "file not found (nor without .gz)", fix: missingDataFix)
     }
     return found
+}
+
+/// Labels are classes 0..<K. Beyond the ten classes of MNIST and Fashion-MNIST, every
+/// class up to the highest label must occur (as in EMNIST's 26 or 47): a label far above
+/// the rest, such as 255 in a damaged file, would otherwise create hundreds of empty classes.
+func checkClasses(of labels: [Int], path: String) throws {
+    var present = [Bool](repeating: false, count: 256)
+    for label in labels { present[label] = true }
+    guard let highest = present.lastIndex(of: true), highest >= 10,
+          let missing = present[10..<highest].firstIndex(of: false)
+    else { return }
+    throw WorkbookFileError(
+        path: path, problem: "has label \(highest), but no example of class \(missing): labels must be classes 0, 1, 2, … without gaps",
+        fix: damagedDataFix)
 }
 
 /// The parsed header of an IDX file and its (possibly limited) payload bytes.
@@ -107,6 +126,11 @@ struct IDXFile {
         }
         var dimensions = (0..<dimensionCount).map { Int(bigEndianUInt32(at: 4 + 4 * $0)) }
         declaredCount = dimensions[0]
+        // A zero size passes every length check and fails much later, in minibatching.
+        guard dimensions.allSatisfy({ $0 > 0 }) else {
+            throw WorkbookFileError(
+                path: path, problem: "IDX header declares a size of 0 (dimensions \(dimensions))", fix: damagedDataFix)
+        }
         let present = bytes.count - headerLength
         guard let declaredLength = checkedProduct(dimensions), present >= declaredLength else {
             let expected = checkedProduct(dimensions).map(String.init) ?? "more than 2^63"

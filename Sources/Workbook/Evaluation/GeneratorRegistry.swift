@@ -57,8 +57,13 @@ public struct CheckpointGenerator {
             throw EvaluationError("\(path) names chapter '\(file.metadata["chapter"] ?? "none")' in its metadata, not one of \(known)",
                                   fix: "pass a generator.safetensors written by one of those chapters")
         }
-        guard let latent = file.metadata["latent_dim"].flatMap(Int.init), latent > 0 else {
+        guard let latentText = file.metadata["latent_dim"] else {
             throw EvaluationError("\(path) has no latent_dim in its metadata", fix: "pass a checkpoint written by a training chapter")
+        }
+        // Bounded like --latent-dim before the network is built: a damaged value could ask for terabytes.
+        guard let latent = Int(latentText), (1...SanityLimits.width).contains(latent) else {
+            throw EvaluationError("\(path) has latent_dim '\(latentText)' in its metadata, not a size from 1 to \(SanityLimits.width)",
+                                  fix: "pass a checkpoint written by a training chapter")
         }
         let network = chapter.build(latent: latent)
         if let mismatch = file.load(into: network.stateDict) {
