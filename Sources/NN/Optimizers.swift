@@ -142,11 +142,14 @@ public final class RMSprop: Optimizer {
 extension Double {
     fileprivate func power(_ n: Int) -> Double {
         var result = 1.0
-        // Stopping once the power underflows to 0 changes no result, and keeps a huge step
-        // count (from a damaged checkpoint) from hanging the update.
+        // Once a multiplication no longer changes the power (it has underflowed to 0 or to the
+        // smallest subnormal), the rest would not either: stopping there keeps every result
+        // and keeps a huge step count (from a damaged checkpoint) from hanging the update.
         var remaining = n
-        while remaining > 0 && result != 0 {
-            result *= self
+        while remaining > 0 {
+            let next = result * self
+            if next == result { break }
+            result = next
             remaining -= 1
         }
         return result

@@ -43,8 +43,17 @@ public func loadIDXDataset(
     let imagesPath = try findIDXFile(in: directory, split: split, kind: "images", dimensions: 3)
     let labelsPath = try findIDXFile(in: directory, split: split, kind: "labels", dimensions: 1)
 
-    let imageFile = try IDXFile(path: imagesPath, magic: imagesMagic, limit: limit)
-    let labelFile = try IDXFile(path: labelsPath, magic: labelsMagic, limit: limit)
+    let isFashion = directory.lowercased().contains("fashion")
+    return try decodeIDXDataset(images: readFileBytes(imagesPath), labels: readFileBytes(labelsPath),
+                                imagesPath: imagesPath, labelsPath: labelsPath, fashion: isFashion, limit: limit)
+}
+
+/// An image data set from the bytes of an IDX image file and an IDX label file (the paths
+/// only name them in errors). `fashion` picks Fashion-MNIST's class names.
+func decodeIDXDataset(images: [UInt8], labels labelBytes: [UInt8], imagesPath: String, labelsPath: String,
+                      fashion: Bool, limit: Int?) throws -> ImageDataset {
+    let imageFile = try IDXFile(bytes: images, path: imagesPath, magic: imagesMagic, limit: limit)
+    let labelFile = try IDXFile(bytes: labelBytes, path: labelsPath, magic: labelsMagic, limit: limit)
     guard imageFile.declaredCount == labelFile.declaredCount else {
         throw WorkbookFileError(
             path: labelsPath,
@@ -59,7 +68,7 @@ public func loadIDXDataset(
     let labels = labelFile.payload.map(Int.init)
     let highestLabel = labels.max() ?? 0
     try checkClasses(of: labels, path: labelsPath)
-    let isFashion = directory.lowercased().contains("fashion") && highestLabel < fashionMNISTClassNames.count
+    let isFashion = fashion && highestLabel < fashionMNISTClassNames.count
     let classNames = isFashion
         ? fashionMNISTClassNames : (0...max(9, highestLabel)).map(String.init)
     return ImageDataset(
@@ -104,8 +113,7 @@ struct IDXFile {
     let declaredCount: Int
     let payload: ArraySlice<UInt8>
 
-    init(path: String, magic expectedMagic: UInt32, limit: Int?) throws {
-        let bytes = try readFileBytes(path)
+    init(bytes: [UInt8], path: String, magic expectedMagic: UInt32, limit: Int?) throws {
         func bigEndianUInt32(at offset: Int) -> UInt32 {
             bytes[offset..<offset + 4].reduce(0) { $0 << 8 | UInt32($1) }
         }

@@ -17,6 +17,10 @@ extension GaussianStats {
 
     /// Reads `mu` and `sigma` from an `.npz` file; float32 arrays are widened.
     public init(npzPath path: String) throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
+            throw MetricsError.fileUnreadable(path: path, reason: "missing, a folder, or not readable")
+        }
         let contents: [UInt8]
         do {
             contents = try readFileBytes(path)
@@ -47,8 +51,9 @@ extension GaussianStats {
         for row in 0..<d {
             for column in (row + 1)..<d {
                 let upper = sigma.values[row * d + column], lower = sigma.values[column * d + row]
-                let scale = max(abs(upper), abs(lower), 1e-300)
-                guard abs(upper - lower) <= 1e-6 * scale else {
+                // Rounding in a covariance's two halves is small next to the variances (Cauchy–Schwarz).
+                let scale = (abs(sigma.values[row * d + row]) * abs(sigma.values[column * d + column])).squareRoot()
+                guard abs(upper - lower) <= 1e-6 * scale + 1e-300 else {
                     throw MetricsError.invalidStatistics(
                         path: path, problem: "sigma is not symmetric: sigma[\(row), \(column)] = \(upper) but sigma[\(column), \(row)] = \(lower)")
                 }
