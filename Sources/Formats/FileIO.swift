@@ -73,6 +73,25 @@ public func atomicWrite(_ bytes: [UInt8], to path: String) throws {
         fsync(folderDescriptor)
         close(folderDescriptor)
     }
+    removeStaleTemporaryFiles(in: folder.isEmpty ? "." : folder)
+}
+
+/// Deletes the "<name>.tmp-<pid>" files that writers killed mid-write left in `folder`
+/// (a killed checkpoint write leaves tens of megabytes). A file is stale when no process
+/// with its pid is alive; a live writer's file, ours included, is left alone.
+func removeStaleTemporaryFiles(in folder: String) {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+    for name in names {
+        guard let marker = name.range(of: ".tmp-", options: .backwards),
+              let pid = Int32(name[marker.upperBound...]), pid > 0
+        else { continue }
+        guard pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+        let path = "\(folder)/\(name)"
+        var status = stat()
+        // Only regular files: a folder or link of that name is not ours to delete.
+        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { continue }
+        unlink(path)
+    }
 }
 
 /// Writes `data` atomically, like the `[UInt8]` version.
@@ -106,11 +125,17 @@ public func readFileBytes(_ path: String) throws -> [UInt8] {
 }
 
 /// Reads a file's bytes in one allocation, with one-line errors for the usual failures.
+/// Only regular files are read: a FIFO, device or socket where a data file belongs would
+/// block forever or never end, so it is refused (opening without blocking, then checking).
 private func readRawFile(_ path: String) throws -> [UInt8] {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else {
         let code = errno
-        let fix = code == ENOENT ? "check the path" : "check the file's permissions"
+        let fix = switch code {
+        case ENOENT: "check the path"
+        case ELOOP: "the path is a loop of symbolic links: point it at a real file"
+        default: "check the file's permissions"
+        }
         throw WorkbookFileError(path: path, problem: "cannot read (\(errnoMessage(code)))", fix: fix)
     }
     defer { close(descriptor) }
@@ -119,10 +144,16 @@ private func readRawFile(_ path: String) throws -> [UInt8] {
         throw WorkbookFileError(
             path: path, problem: "cannot read (\(errnoMessage()))", fix: "check the path")
     }
-    guard (status.st_mode & S_IFMT) != S_IFDIR else {
+    switch status.st_mode & S_IFMT {
+    case S_IFREG: break
+    case S_IFDIR:
         throw WorkbookFileError(
             path: path, problem: "is a folder, not a file", fix: "pass the path of a file")
+    default:
+        throw WorkbookFileError(
+            path: path, problem: "is not a regular file (a pipe, device or socket)", fix: "pass the path of a regular file")
     }
+    // Regular files never block; reading them with O_NONBLOCK set is the same as without.
     let size = Int(status.st_size)
     var failure: WorkbookFileError?
     let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initializedCount in

@@ -70,10 +70,19 @@ public func decodeNPY(_ bytes: [UInt8], path: String, entry: String) throws -> N
     case "<f4": itemSize = 4
     default: throw ArchiveError.unsupportedDType(path: path, entry: entry, descr: descr)
     }
-    let count = shape.reduce(1, *)
     let dataStart = headerStart + headerLength
-    guard bytes.count - dataStart >= count * itemSize else {
-        throw corrupt("data holds \(bytes.count - dataStart) bytes but shape \(shape) needs \(count * itemSize)")
+    // Sizes from the header are checked with overflow-aware arithmetic against the bytes
+    // actually present, before anything is allocated.
+    guard let count = checkedProduct(shape), case let (byteCount, overflow) = count.multipliedReportingOverflow(by: itemSize),
+          !overflow
+    else {
+        throw corrupt("data holds \(bytes.count - dataStart) bytes, too few for shape \(shape) of \(descr)")
+    }
+    guard bytes.count - dataStart >= byteCount else {
+        throw corrupt("data holds \(bytes.count - dataStart) bytes but shape \(shape) needs \(byteCount)")
+    }
+    guard fortranOrder == "False" || shape.count <= 2 else {
+        throw corrupt("Fortran order is supported for 1-D and 2-D arrays only, this one has shape \(shape)")
     }
     var values = [Double](repeating: 0, count: count)
     for index in 0..<count {

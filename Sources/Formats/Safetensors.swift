@@ -302,6 +302,11 @@ struct JSONParser {
 
     let bytes: [UInt8]
     var position = 0
+    /// Arrays and objects open at the current position.
+    private var depth = 0
+    /// A safetensors header nests three deep ({name: {shape: [...]}}); the limit leaves room
+    /// and keeps a hostile header of nested brackets from overflowing the stack.
+    static let maximumDepth = 16
 
     init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -335,8 +340,11 @@ struct JSONParser {
     private mutating func parseValue() throws -> JSONValue {
         skipWhitespace()
         switch current {
-        case UInt8(ascii: "{"): return try parseObject()
-        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            guard depth < Self.maximumDepth else { throw fail("JSON nested more than \(Self.maximumDepth) deep") }
+            depth += 1
+            defer { depth -= 1 }
+            return current == UInt8(ascii: "{") ? try parseObject() : try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
         case UInt8(ascii: "t"): try parseWord("true"); return .bool(true)
         case UInt8(ascii: "f"): try parseWord("false"); return .bool(false)

@@ -9,6 +9,8 @@ private let centralHeaderSignature: UInt32 = 0x0201_4B50
 private let endOfCentralDirectorySignature: UInt32 = 0x0605_4B50
 private let methodStored: UInt16 = 0
 private let methodDeflated: UInt16 = 8
+/// Deflate's best compression: 258-byte matches in 2-bit codes, about 1032 to 1.
+private let maximumDeflateRatio = 1032
 /// 1980-01-01 00:00 in MS-DOS format: a fixed timestamp keeps written files byte-identical.
 private let dosDate: UInt16 = 0x0021, dosTime: UInt16 = 0
 
@@ -104,6 +106,8 @@ public func readZipEntries(_ archive: [UInt8], named wanted: Set<String>, path: 
         let name = String(decoding: archive[(header + 46)..<(header + 46 + Int(nameLength))], as: UTF8.self)
         header += 46 + Int(nameLength) + Int(extraLength) + Int(commentLength)
         guard wanted.contains(name) else { continue }
+        // Each wanted entry is decoded once: repeats could make a small file decompress forever.
+        guard found[name] == nil else { throw damaged("entry \(name) appears twice") }
         guard compressedSize != UInt32.max, size != UInt32.max, localOffset != UInt32.max else {
             throw damaged("ZIP64 entries over 4 GB are not supported")
         }
@@ -121,8 +125,18 @@ public func readZipEntries(_ archive: [UInt8], named wanted: Set<String>, path: 
         let stored = archive[start..<(start + Int(compressedSize))]
         let data: [UInt8]
         switch method {
-        case methodStored: data = Array(stored)
+        case methodStored:
+            guard size == compressedSize else {
+                throw ArchiveError.corruptEntry(path: path, entry: name, reason: "stored entry has sizes \(compressedSize) and \(size)")
+            }
+            data = Array(stored)
         case methodDeflated:
+            // The declared size is believed only as far as deflate can expand the bytes
+            // present (at most about 1032:1), so a damaged header cannot ask for gigabytes.
+            guard Int(size) <= Int(compressedSize) * maximumDeflateRatio + 64 else {
+                throw ArchiveError.corruptEntry(
+                    path: path, entry: name, reason: "claims \(size) bytes from \(compressedSize) compressed, more than deflate can expand")
+            }
             guard let inflated = inflateRaw(stored, expectedSize: Int(size)) else {
                 throw ArchiveError.corruptEntry(path: path, entry: name, reason: "deflate stream does not decompress to \(size) bytes")
             }

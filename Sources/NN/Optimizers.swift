@@ -7,9 +7,20 @@ public protocol Optimizer: AnyObject {
     var learningRate: Float { get set }
     /// One update; `gradients[i]` belongs to `parameters[i]`.
     func step(_ gradients: [Tensor])
-    /// Internal state (moments) under stable names, for checkpoints and `--resume`.
+    /// The tensors one update hands to the next (moments, velocities) under PyTorch's
+    /// names. They are the optimiser's own tensors, so loading values into them restores it.
     var namedState: [(name: String, tensor: Tensor)] { get }
+    /// Updates taken so far. With `namedState` it is everything a checkpoint must keep for
+    /// the next update to be the one an uninterrupted run would take (Adam's bias
+    /// correction depends on it); every optimiser counts, as PyTorch's keep a "step".
+    var stepCount: Int { get }
+    /// Sets the update count after `namedState` was loaded from a checkpoint.
+    func restore(stepCount: Int)
 }
+
+/// The most updates a restored optimiser may claim: far beyond any run, and far enough
+/// below `Int.max` that counting on cannot overflow.
+public let maximumOptimizerSteps = 1 << 53
 
 extension Optimizer {
     func checkShapes(_ gradients: [Tensor]) {
@@ -36,6 +47,7 @@ public final class SGD: Optimizer {
     public var learningRate: Float
     public let momentum: Float
     let velocity: [Tensor]
+    public private(set) var stepCount = 0
 
     public init(_ parameters: [Tensor], learningRate: Float, momentum: Float = 0) {
         self.parameters = parameters
@@ -45,10 +57,13 @@ public final class SGD: Optimizer {
     }
 
     public func step(_ gradients: [Tensor]) {
+        stepCount += 1
         forEachParameter(gradients, states: velocity.map { [$0] }) { p, g, s, n in
             gans_sgd_update(p, g, s[0], n, learningRate, momentum)
         }
     }
+
+    public func restore(stepCount: Int) { self.stepCount = stepCount }
 
     public var namedState: [(name: String, tensor: Tensor)] {
         velocity.enumerated().map { ("state.\($0.offset).momentum_buffer", $0.element) }
@@ -61,7 +76,6 @@ public final class Adam: Optimizer {
     public var learningRate: Float
     public let beta1: Float, beta2: Float, epsilon: Float
     let firstMoment: [Tensor], secondMoment: [Tensor]
-    /// Updates taken so far (for the bias correction); stored in checkpoints.
     public private(set) var stepCount: Int = 0
 
     public init(_ parameters: [Tensor], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
@@ -86,7 +100,6 @@ public final class Adam: Optimizer {
         }
     }
 
-    /// Restores the step count after loading moments from a checkpoint.
     public func restore(stepCount: Int) { self.stepCount = stepCount }
 
     public var namedState: [(name: String, tensor: Tensor)] {
@@ -102,6 +115,7 @@ public final class RMSprop: Optimizer {
     public var learningRate: Float
     public let alpha: Float, epsilon: Float
     let squareAverage: [Tensor]
+    public private(set) var stepCount = 0
 
     public init(_ parameters: [Tensor], learningRate: Float = 1e-2, alpha: Float = 0.99, epsilon: Float = 1e-8) {
         self.parameters = parameters
@@ -112,10 +126,13 @@ public final class RMSprop: Optimizer {
     }
 
     public func step(_ gradients: [Tensor]) {
+        stepCount += 1
         forEachParameter(gradients, states: squareAverage.map { [$0] }) { p, g, s, n in
             gans_rmsprop_update(p, g, s[0], n, learningRate, alpha, epsilon)
         }
     }
+
+    public func restore(stepCount: Int) { self.stepCount = stepCount }
 
     public var namedState: [(name: String, tensor: Tensor)] {
         squareAverage.enumerated().map { ("state.\($0.offset).square_avg", $0.element) }
@@ -125,7 +142,16 @@ public final class RMSprop: Optimizer {
 extension Double {
     fileprivate func power(_ n: Int) -> Double {
         var result = 1.0
-        for _ in 0..<n { result *= self }
+        // Once a multiplication no longer changes the power (it has underflowed to 0 or to the
+        // smallest subnormal), the rest would not either: stopping there keeps every result
+        // and keeps a huge step count (from a damaged checkpoint) from hanging the update.
+        var remaining = n
+        while remaining > 0 {
+            let next = result * self
+            if next == result { break }
+            result = next
+            remaining -= 1
+        }
         return result
     }
 }

@@ -20,10 +20,15 @@ public final class CSVLog {
     private var lastFlush = ContinuousClock.now
     /// With `resumingAt`, the values of the rows kept, by column; empty otherwise.
     public private(set) var keptValues: [String: [Double]] = [:]
+    /// With `resumingAt`, the rows after the checkpoint's step that were dropped.
+    public private(set) var droppedRows = 0
 
     /// Starts a new log with a header line "step,<columns>", replacing any old file.
-    /// With `resumingAt: s`, an existing log with the same columns is kept up to (not
-    /// including) step s and continued, so a resumed run does not log steps twice.
+    /// With `resumingAt: s`, the existing log must hold one well-formed row for each step
+    /// 0..<s, in order (what the run logged before its checkpoint at step s); it is kept and
+    /// continued. Rows after them, logged after the checkpoint was written, are dropped and
+    /// `droppedRows` says how many. A missing, foreign or damaged log is refused with one
+    /// line naming the file and the line, since continuing it would leave gaps or repeats.
     public init(
         path: String, columns: [String], resumingAt resumeStep: Int? = nil,
         flushInterval: Duration = .seconds(2)
@@ -33,14 +38,15 @@ public final class CSVLog {
         self.flushInterval = flushInterval
         let header = csvLine(["step"] + columns)
         var initialContent = header
-        if let resumeStep, FileManager.default.fileExists(atPath: path) {
-            let kept = try Self.rows(of: path, before: resumeStep, expectedHeader: header)
-            initialContent = header + kept.map { $0 + "\n" }.joined()
-            for line in kept {
-                for (column, field) in zip(columns, line.split(separator: ",").dropFirst()) {
-                    keptValues[column, default: []].append(Double(field) ?? .nan)
-                }
+        if let resumeStep, resumeStep > 0 {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw WorkbookFileError(path: path, problem: "is missing, but the checkpoint is at step \(resumeStep)",
+                                        fix: Self.resumeFix)
             }
+            let rows = try Self.resumableRows(of: readFileBytes(path), path: path, columns: columns, resumeStep: resumeStep)
+            initialContent = header + rows.kept.joined()
+            keptValues = rows.values
+            droppedRows = rows.dropped
         }
         // Written atomically, so a crash here never leaves a log without its header.
         try atomicWrite(Array(initialContent.utf8), to: path)
@@ -86,21 +92,59 @@ public final class CSVLog {
         String(format: "%.9g", value)
     }
 
-    /// The rows before `step` of an existing log, checking it has our columns.
-    private static func rows(of path: String, before step: Int, expectedHeader: String) throws -> [Substring] {
-        let text = try String(decoding: readFileBytes(path), as: UTF8.self)
-        var lines = text.split(separator: "\n")
-        // A last line without its newline was cut short by a crash: drop it.
-        if !text.hasSuffix("\n") && !lines.isEmpty { lines.removeLast() }
-        let header = lines.first.map(String.init) ?? ""
-        guard header + "\n" == expectedHeader else {
-            throw WorkbookFileError(
-                path: path, problem: "is a log with columns \(header), not \(expectedHeader.dropLast())",
-                fix: "delete it, or pass another --out DIR")
+    static let resumeFix =
+        "the log does not belong to the checkpoint: resume with the --out of the run that wrote it, or run without --resume"
+
+    /// What a resumed log keeps: the lines of steps 0..<resumeStep (with their newlines),
+    /// their values by column, and how many lines after them are dropped.
+    public struct ResumableRows: Equatable {
+        public var kept: [String]
+        public var values: [String: [Double]]
+        public var dropped: Int
+    }
+
+    /// Checks the bytes of an existing log against the checkpoint's step: the header is
+    /// `header`, then exactly one row per step 0..<resumeStep, each with a number per column.
+    /// Anything after those rows is what the run logged after its last checkpoint.
+    public static func resumableRows(of bytes: [UInt8], path: String, columns names: [String], resumeStep: Int) throws
+        -> ResumableRows
+    {
+        func refuse(_ problem: String) -> WorkbookFileError { WorkbookFileError(path: path, problem: problem, fix: resumeFix) }
+        let header = csvLine(["step"] + names)
+        let columns = names.count
+        var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        // Every line ends in a newline, so the text after the last one is a line a crash cut short (or nothing).
+        lines.removeLast()
+        guard let first = lines.first, String(decoding: first, as: UTF8.self) + "\n" == header else {
+            let found = lines.first.map { String(decoding: $0.prefix(200), as: UTF8.self) } ?? "nothing"
+            throw WorkbookFileError(path: path, problem: "is a log with columns \(found), not \(header.dropLast())",
+                                    fix: "delete it, or pass another --out DIR")
         }
-        return lines.dropFirst().filter { line in
-            line.split(separator: ",").first.flatMap { Int($0) }.map { $0 < step } ?? false
+        guard lines.count - 1 >= resumeStep else {
+            throw refuse("has \(lines.count - 1) complete rows, but the checkpoint is at step \(resumeStep)")
         }
+        var result = ResumableRows(kept: [], values: [:], dropped: lines.count - 1 - resumeStep)
+        var values = [[Double]](repeating: [], count: columns)
+        for step in 0..<resumeStep {
+            let line = lines[step + 1]
+            let fields = line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+                .map { String(decoding: $0, as: UTF8.self) }
+            guard fields.count == columns + 1 else {
+                throw refuse("line \(step + 2) has \(fields.count) fields, the header has \(columns + 1)")
+            }
+            guard fields[0] == String(step) else {
+                throw refuse("line \(step + 2) is for step '\(fields[0].prefix(40))' where step \(step) belongs: rows are missing, repeated or out of order")
+            }
+            for (column, field) in fields.dropFirst().enumerated() {
+                guard let value = Double(field), value.isFinite else {
+                    throw refuse("line \(step + 2) holds '\(field.prefix(40))', not a finite number")
+                }
+                values[column].append(value)
+            }
+            result.kept.append(fields.joined(separator: ",") + "\n")
+        }
+        for (name, column) in zip(names, values) { result.values[name] = column }
+        return result
     }
 }
 

@@ -35,15 +35,25 @@ private let labelsMagic: UInt32 = 0x0000_0801  // unsigned bytes, 1 dimension (N
 public func loadIDXDataset(
     directory: String = defaultFashionMNISTDirectory, split: DataSplit = .train, limit: Int? = nil
 ) throws -> ImageDataset {
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
-        throw WorkbookFileError(path: directory, problem: "data folder not found", fix: missingDataFix)
+    var status = stat()
+    guard stat(directory, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+        let problem = errno == ELOOP ? "is a loop of symbolic links, not a data folder" : "data folder not found"
+        throw WorkbookFileError(path: directory, problem: problem, fix: missingDataFix)
     }
     let imagesPath = try findIDXFile(in: directory, split: split, kind: "images", dimensions: 3)
     let labelsPath = try findIDXFile(in: directory, split: split, kind: "labels", dimensions: 1)
 
-    let imageFile = try IDXFile(path: imagesPath, magic: imagesMagic, limit: limit)
-    let labelFile = try IDXFile(path: labelsPath, magic: labelsMagic, limit: limit)
+    let isFashion = directory.lowercased().contains("fashion")
+    return try decodeIDXDataset(images: readFileBytes(imagesPath), labels: readFileBytes(labelsPath),
+                                imagesPath: imagesPath, labelsPath: labelsPath, fashion: isFashion, limit: limit)
+}
+
+/// An image data set from the bytes of an IDX image file and an IDX label file (the paths
+/// only name them in errors). `fashion` picks Fashion-MNIST's class names.
+func decodeIDXDataset(images: [UInt8], labels labelBytes: [UInt8], imagesPath: String, labelsPath: String,
+                      fashion: Bool, limit: Int?) throws -> ImageDataset {
+    let imageFile = try IDXFile(bytes: images, path: imagesPath, magic: imagesMagic, limit: limit)
+    let labelFile = try IDXFile(bytes: labelBytes, path: labelsPath, magic: labelsMagic, limit: limit)
     guard imageFile.declaredCount == labelFile.declaredCount else {
         throw WorkbookFileError(
             path: labelsPath,
@@ -57,7 +67,8 @@ public func loadIDXDataset(
     let pixels = imageFile.pixels
     let labels = labelFile.payload.map(Int.init)
     let highestLabel = labels.max() ?? 0
-    let isFashion = directory.lowercased().contains("fashion") && highestLabel < fashionMNISTClassNames.count
+    try checkClasses(of: labels, path: labelsPath)
+    let isFashion = fashion && highestLabel < fashionMNISTClassNames.count
     let classNames = isFashion
         ? fashionMNISTClassNames : (0...max(9, highestLabel)).map(String.init)
     return ImageDataset(
@@ -70,11 +81,28 @@ private func findIDXFile(in directory: String, split: DataSplit, kind: String, d
     let names = ["-\(kind)-idx\(dimensions)-ubyte", "-\(kind).idx\(dimensions)-ubyte"]
         .flatMap { ["\(split.rawValue)\($0).gz", "\(split.rawValue)\($0)"] }
     let paths = names.map { (directory as NSString).appendingPathComponent($0) }
-    guard let found = paths.first(where: FileManager.default.fileExists(atPath:)) else {
+    // lstat, not fileExists: a broken or looping link is found here and then reported by
+    // the reader with its real cause, not as "file not found".
+    var status = stat()
+    guard let found = paths.first(where: { lstat($0, &status) == 0 }) else {
         throw WorkbookFileError(
             path: paths[0], problem: "file not found (nor without .gz)", fix: missingDataFix)
     }
     return found
+}
+
+/// Labels are classes 0..<K. Beyond the ten classes of MNIST and Fashion-MNIST, every
+/// class up to the highest label must occur (as in EMNIST's 26 or 47): a label far above
+/// the rest, such as 255 in a damaged file, would otherwise create hundreds of empty classes.
+func checkClasses(of labels: [Int], path: String) throws {
+    var present = [Bool](repeating: false, count: 256)
+    for label in labels { present[label] = true }
+    guard let highest = present.lastIndex(of: true), highest >= 10,
+          let missing = present[10..<highest].firstIndex(of: false)
+    else { return }
+    throw WorkbookFileError(
+        path: path, problem: "has label \(highest), but no example of class \(missing): labels must be classes 0, 1, 2, … without gaps",
+        fix: damagedDataFix)
 }
 
 /// The parsed header of an IDX file and its (possibly limited) payload bytes.
@@ -85,8 +113,7 @@ struct IDXFile {
     let declaredCount: Int
     let payload: ArraySlice<UInt8>
 
-    init(path: String, magic expectedMagic: UInt32, limit: Int?) throws {
-        let bytes = try readFileBytes(path)
+    init(bytes: [UInt8], path: String, magic expectedMagic: UInt32, limit: Int?) throws {
         func bigEndianUInt32(at offset: Int) -> UInt32 {
             bytes[offset..<offset + 4].reduce(0) { $0 << 8 | UInt32($1) }
         }
@@ -107,6 +134,11 @@ struct IDXFile {
         }
         var dimensions = (0..<dimensionCount).map { Int(bigEndianUInt32(at: 4 + 4 * $0)) }
         declaredCount = dimensions[0]
+        // A zero size passes every length check and fails much later, in minibatching.
+        guard dimensions.allSatisfy({ $0 > 0 }) else {
+            throw WorkbookFileError(
+                path: path, problem: "IDX header declares a size of 0 (dimensions \(dimensions))", fix: damagedDataFix)
+        }
         let present = bytes.count - headerLength
         guard let declaredLength = checkedProduct(dimensions), present >= declaredLength else {
             let expected = checkedProduct(dimensions).map(String.init) ?? "more than 2^63"

@@ -77,11 +77,21 @@ private func decodeSquare(_ bytes: [UInt8], size: Int) -> gdImagePtr? {
     let isPNG = bytes.starts(with: [0x89, 0x50, 0x4E, 0x47])
     let isJPEG = bytes.starts(with: [0xFF, 0xD8])
     guard isPNG || isJPEG, bytes.count <= Int32.max else { return nil }
-    let decoded = bytes.withUnsafeBytes { raw in
-        let data = UnsafeMutableRawPointer(mutating: raw.baseAddress!)
-        return isPNG
-            ? gdImageCreateFromPngPtr(Int32(bytes.count), data)
-            : gdImageCreateFromJpegPtr(Int32(bytes.count), data)
+    // The header's size decides the decoder's allocation: a 200-byte file claiming
+    // 20000 × 20000 pixels would cost gigabytes before failing.
+    guard let (declaredWidth, declaredHeight) = isPNG ? pngDimensions(bytes) : jpegDimensions(bytes),
+          (1...maximumImageSide).contains(declaredWidth), (1...maximumImageSide).contains(declaredHeight),
+          declaredWidth * declaredHeight <= maximumImagePixels
+    else { return nil }
+    // libpng prints its own warnings (e.g. "iCCP: known incorrect sRGB profile") to stderr
+    // and libgd installs no handler for them; a skipped file is reported by us instead.
+    let decoded = withStandardErrorSilenced {
+        bytes.withUnsafeBytes { raw in
+            let data = UnsafeMutableRawPointer(mutating: raw.baseAddress!)
+            return isPNG
+                ? gdImageCreateFromPngPtr(Int32(bytes.count), data)
+                : gdImageCreateFromJpegPtr(Int32(bytes.count), data)
+        }
     }
     guard let source = decoded else { return nil }
     defer { gdImageDestroy(source) }
@@ -94,6 +104,59 @@ private func decodeSquare(_ bytes: [UInt8], size: Int) -> gdImagePtr? {
         square, source, 0, 0, (width - side) / 2, (height - side) / 2,
         Int32(size), Int32(size), side, side)
     return square
+}
+
+/// The largest image side and pixel count decoded: a 16-megapixel photo passes, and the
+/// decoder's buffer stays below about 100 MB.
+let maximumImageSide = 16_384
+let maximumImagePixels = 25_000_000
+
+/// Width and height from a PNG's IHDR chunk, which the format puts first.
+func pngDimensions(_ bytes: [UInt8]) -> (Int, Int)? {
+    guard bytes.count >= 24, bytes[12..<16].elementsEqual("IHDR".utf8) else { return nil }
+    let bigEndian = { (offset: Int) in bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) } }
+    return (bigEndian(16), bigEndian(20))
+}
+
+/// Width and height from a JPEG's start-of-frame segment, found by walking the segments.
+func jpegDimensions(_ bytes: [UInt8]) -> (Int, Int)? {
+    var offset = 2  // after the start-of-image marker
+    while offset + 4 <= bytes.count {
+        guard bytes[offset] == 0xFF else { return nil }
+        let marker = bytes[offset + 1]
+        if marker == 0xFF { offset += 1; continue }  // fill byte
+        if (0xD0...0xD9).contains(marker) || marker == 0x01 { offset += 2; continue }  // no length
+        let length = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
+        // SOF0…SOF15, except DHT (C4), JPG (C8) and DAC (CC), which share the range.
+        if (0xC0...0xCF).contains(marker), ![0xC4, 0xC8, 0xCC].contains(marker) {
+            guard offset + 9 <= bytes.count else { return nil }
+            let height = Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6])
+            let width = Int(bytes[offset + 7]) << 8 | Int(bytes[offset + 8])
+            return (width, height)
+        }
+        guard length >= 2 else { return nil }
+        offset += 2 + length
+    }
+    return nil
+}
+
+/// Runs `body` with file descriptor 2 pointed at /dev/null, for C libraries that print
+/// what we report ourselves.
+func withStandardErrorSilenced<T>(_ body: () -> T) -> T {
+    let saved = dup(STDERR_FILENO)
+    let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+    guard saved >= 0, null >= 0 else {
+        if saved >= 0 { close(saved) }
+        if null >= 0 { close(null) }
+        return body()
+    }
+    dup2(null, STDERR_FILENO)
+    close(null)
+    defer {
+        dup2(saved, STDERR_FILENO)
+        close(saved)
+    }
+    return body()
 }
 
 /// Writes a true-colour image's pixels as CHW Floats in [-1, 1] (grey: Rec. 601 luma).

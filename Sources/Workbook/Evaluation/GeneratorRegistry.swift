@@ -62,6 +62,11 @@ public struct CheckpointGenerator {
             throw EvaluationError("\(path) names chapter '\(named)' in its metadata, not one of \(known)",
                                   fix: "pass a generator.safetensors written by one of those chapters")
         }
+        // Bounded before a network is built: a damaged value could ask for terabytes.
+        if let latentText = file.metadata["latent_dim"], !(Int(latentText).map { (1...SanityLimits.width).contains($0) } ?? false) {
+            throw EvaluationError("\(path) has latent_dim '\(latentText)' in its metadata, not a size from 1 to \(SanityLimits.width)",
+                                  fix: "pass a checkpoint written by a training chapter")
+        }
         // The first layer is Linear(latent, …) in every architecture: its weight is [out, latent].
         let inputs = file.entries["0.weight"].flatMap { $0.shape.count == 2 ? $0.shape[1] : nil }
         let candidates = named.flatMap(ChapterGenerator.init(rawValue:)).map { [$0] } ?? architecture.map { [$0] }
@@ -70,7 +75,7 @@ public struct CheckpointGenerator {
         for chapter in candidates {
             let latent = file.metadata["latent_dim"].flatMap(Int.init)
                 ?? inputs.map { chapter == .conditional ? $0 - ChapterGenerator.classes : $0 }
-            guard let latent, latent > 0, latent <= 1 << 16 else { continue }
+            guard let latent, (1...SanityLimits.width).contains(latent) else { continue }  // bounded before building
             let network = chapter.build(latent: latent)
             if file.load(into: network.stateDict) == nil { matches.append((chapter, latent, network)) }
         }

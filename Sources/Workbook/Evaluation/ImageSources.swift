@@ -24,7 +24,7 @@ public func classifierInput(_ images: Tensor, from source: String) throws -> Ten
 /// The first `limit` images of a single IDX image file (`*-idx3-ubyte`, gzipped or not),
 /// e.g. samples a reader exported in MNIST's format.
 public func loadIDXImages(_ path: String, limit: Int? = nil) throws -> Tensor {
-    let file = try IDXFile(path: path, magic: imagesMagic, limit: limit)
+    let file = try IDXFile(bytes: readFileBytes(path), path: path, magic: imagesMagic, limit: limit)
     let (count, height, width) = (file.dimensions[0], file.dimensions[1], file.dimensions[2])
     guard height == 28, width == 28 else {
         throw EvaluationError("\(path) holds \(height) × \(width) images, the classifier judges 28 × 28",

@@ -67,6 +67,11 @@ public struct ScoreCard: Sendable {
 /// Scores `candidate` (e.g. generated images) against `reference` (real images).
 public func scoreCard(_ candidate: EmbeddedImages, against reference: EmbeddedImages,
                       settings: MetricSettings = MetricSettings()) throws -> ScoreCard {
+    // Named here, where both sides are known: an .npz of other features is the usual cause.
+    guard candidate.statistics.dimension == reference.statistics.dimension else {
+        throw MetricsError.sidesDiffer(first: candidate.name, firstDimension: candidate.statistics.dimension,
+                                       second: reference.name, secondDimension: reference.statistics.dimension)
+    }
     let fd = try frechetDistance(candidate.statistics, reference.statistics)
     let inception = try candidate.probabilities.map { try inceptionScore(probabilities: $0, splits: settings.inceptionSplits) }
     guard let generated = candidate.features, let real = reference.features else {

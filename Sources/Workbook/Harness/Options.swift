@@ -47,35 +47,39 @@ extension CommandConfiguration {
 }
 
 /// The options every training chapter shares, with the chapter's own defaults.
+///
+/// Numeric options parse `.unconditional`ly, so `--lr -1` reaches the range check and is
+/// told what range is allowed, instead of ArgumentParser's "missing value" (it would take
+/// `-1` for a flag).
 public struct TrainingOptions<Defaults: ChapterDefaults>: ParsableArguments, Sendable {
-    @Option(help: "Passes over the training data.")
+    @Option(parsing: .unconditional, help: "Passes over the training data.")
     public var epochs: Int = Defaults.epochs
 
-    @Option(help: "Stop after exactly this many training iterations (overrides --epochs).")
+    @Option(parsing: .unconditional, help: "Stop after exactly this many training iterations (overrides --epochs).")
     public var steps: Int?
 
-    @Option(help: "Examples per minibatch.")
+    @Option(parsing: .unconditional, help: "Examples per minibatch.")
     public var batchSize: Int = Defaults.batchSize
 
-    @Option(name: .customLong("lr"), help: "Learning rate.")
+    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Learning rate.")
     public var learningRate: Float = Defaults.learningRate
 
-    @Option(name: .customLong("lr-g"), help: "The generator's learning rate (default: --lr); with --lr-d, two time-scales (TTUR).")
+    @Option(name: .customLong("lr-g"), parsing: .unconditional, help: "The generator's learning rate (default: --lr); with --lr-d, two time-scales (TTUR).")
     public var generatorLearningRate: Float?
 
-    @Option(name: .customLong("lr-d"), help: "The discriminator's (or critic's) learning rate (default: --lr).")
+    @Option(name: .customLong("lr-d"), parsing: .unconditional, help: "The discriminator's (or critic's) learning rate (default: --lr).")
     public var discriminatorLearningRate: Float?
 
-    @Option(help: "Adam's β₁ (momentum of the gradient).")
+    @Option(parsing: .unconditional, help: "Adam's β₁ (momentum of the gradient).")
     public var beta1: Float = Defaults.beta1
 
-    @Option(help: "Adam's β₂ (momentum of the squared gradient).")
+    @Option(parsing: .unconditional, help: "Adam's β₂ (momentum of the squared gradient).")
     public var beta2: Float = Defaults.beta2
 
-    @Option(help: "Size of the generator's noise vector z.")
+    @Option(parsing: .unconditional, help: "Size of the generator's noise vector z.")
     public var latentDim: Int = Defaults.latentDimension
 
-    @Option(help: "Seed for weights, noise and data order: same seed and threads, same figures.")
+    @Option(parsing: .unconditional, help: "Seed for weights, noise and data order: same seed and threads, same figures.")
     public var seed: UInt64 = 0
 
     @Option(help: ArgumentHelp(outputFolderHelp, valueName: "folder"))
@@ -84,10 +88,13 @@ public struct TrainingOptions<Defaults: ChapterDefaults>: ParsableArguments, Sen
     @Option(help: "Folder for checkpoints; a run writes into its own subfolder <folder>/<run name>.")
     public var checkpointDir: String = "checkpoints"
 
+    @Option(parsing: .unconditional, help: "Also checkpoint every N iterations, not only after each epoch (for long epochs, and the kill test).")
+    public var checkpointEvery: Int?
+
     @Flag(help: "Continue from the checkpoint in --checkpoint-dir.")
     public var resume = false
 
-    @Option(help: "Threads for matrix products.")
+    @Option(parsing: .unconditional, help: "Threads for matrix products.")
     public var threads: Int = 2
 
     @Flag(help: "A tiny smoke run: a few iterations on a small subset (for tests and CI).")
@@ -99,11 +106,12 @@ public struct TrainingOptions<Defaults: ChapterDefaults>: ParsableArguments, Sen
     public init() {}
 
     public func validate() throws {
-        try requirePositive(epochs, "--epochs")
-        try requirePositive(batchSize, "--batch-size")
-        try requirePositive(latentDim, "--latent-dim")
-        try requirePositive(threads, "--threads")
-        if let steps { try requirePositive(steps, "--steps") }
+        try requireInRange(epochs, "--epochs", 1...SanityLimits.epochs)
+        try requireInRange(batchSize, "--batch-size", 1...SanityLimits.batchSize)
+        try requireInRange(latentDim, "--latent-dim", 1...SanityLimits.width)
+        try requireInRange(threads, "--threads", 1...SanityLimits.threads)
+        if let steps { try requireInRange(steps, "--steps", 1...SanityLimits.steps) }
+        if let checkpointEvery { try requireInRange(checkpointEvery, "--checkpoint-every", 1...SanityLimits.steps) }
         guard learningRate > 0, learningRate.isFinite else {
             throw ValidationError("--lr must be a positive number, got \(learningRate); try --lr \(Defaults.learningRate)")
         }
@@ -120,7 +128,7 @@ public struct TrainingOptions<Defaults: ChapterDefaults>: ParsableArguments, Sen
                     latentDimension: latentDim, seed: seed, outputFolder: out ?? defaultOutputFolder(), checkpointFolder: checkpointDir,
                     resume: resume, threads: threads, quick: quick, preview: !noPreview,
                     generatorLearningRate: generatorLearningRate, discriminatorLearningRate: discriminatorLearningRate,
-                    beta1: beta1, beta2: beta2)
+                    beta1: beta1, beta2: beta2, checkpointEvery: checkpointEvery)
     }
 }
 
@@ -165,6 +173,39 @@ public func defaultOutputFolder(arguments: [String] = CommandLine.arguments) -> 
     return "runs/" + chapter + (suffix.isEmpty ? "" : "-" + suffix)
 }
 
+/// Upper bounds for sizes and counts from the command line: far beyond any sensible run, yet
+/// small enough that the sizes and step counts computed from them cannot overflow and that
+/// an absurd value (`--latent-dim 1000000000` would ask for a terabyte) is an error at once
+/// rather than minutes of silence or a crash. Chapters bound their own options with them.
+public enum SanityLimits {
+    /// Passes over the data.
+    public static let epochs = 100_000
+    /// Training iterations of one run.
+    public static let steps = 1_000_000_000
+    /// Examples in one minibatch.
+    public static let batchSize = 65_536
+    /// A layer's width, a latent dimension, a number of channels.
+    public static let width = 65_536
+    /// Threads for matrix products.
+    public static let threads = 1_024
+    /// Inner repetitions of one iteration (critic updates per generator update and the like).
+    public static let repetitions = 10_000
+}
+
+/// Refuses a value outside `range` with a one-line message that gives the range.
+public func requireInRange(_ value: Int, _ flag: String, _ range: ClosedRange<Int>) throws {
+    guard range.contains(value) else {
+        throw ValidationError("\(flag) must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
+    }
+}
+
+/// Refuses a non-finite value or one outside `range`, with a one-line message that gives the range.
+public func requireInRange(_ value: Float, _ flag: String, _ range: ClosedRange<Float>) throws {
+    guard value.isFinite, range.contains(value) else {
+        throw ValidationError("\(flag) must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
+    }
+}
+
 public func requirePositive(_ value: Int, _ flag: String) throws {
     guard value > 0 else { throw ValidationError("\(flag) must be at least 1, got \(value)") }
 }
@@ -194,12 +235,14 @@ public struct RunSettings: Sendable {
     /// Adam's β₁ and β₂.
     public var beta1: Float
     public var beta2: Float
+    /// Checkpoint every this many iterations as well as after each epoch.
+    public var checkpointEvery: Int?
 
     public init(epochs: Int, steps: Int? = nil, batchSize: Int, learningRate: Float, latentDimension: Int,
                 seed: UInt64 = 0, outputFolder: String = "figures", checkpointFolder: String = "checkpoints",
                 resume: Bool = false, threads: Int = 2, quick: Bool = false, preview: Bool = true,
                 generatorLearningRate: Float? = nil, discriminatorLearningRate: Float? = nil,
-                beta1: Float = 0.5, beta2: Float = 0.999) {
+                beta1: Float = 0.5, beta2: Float = 0.999, checkpointEvery: Int? = nil) {
         self.epochs = epochs
         self.steps = steps
         self.batchSize = batchSize
@@ -216,6 +259,7 @@ public struct RunSettings: Sendable {
         self.discriminatorLearningRate = discriminatorLearningRate ?? learningRate
         self.beta1 = beta1
         self.beta2 = beta2
+        self.checkpointEvery = checkpointEvery
     }
 
     /// Examples a `--quick` run trains on, and the iterations it takes.

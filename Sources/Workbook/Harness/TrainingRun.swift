@@ -21,6 +21,8 @@ public final class TrainingRun {
     /// Sample grids taken after each epoch, for the animation.
     public private(set) var snapshots: [SampleGrid] = []
     private var checkpoint: Checkpoint?
+    /// The step of the newest checkpoint on disk that this run wrote or resumed from.
+    private var checkpointStep: Int?
     private var epochLength = 1
 
     public init(name: String, title: String, settings: RunSettings) {
@@ -74,20 +76,26 @@ public final class TrainingRun {
         let checkpoint = Checkpoint(folder: checkpointFolder, models: models.map { ($0.0, $0.1) },
                                     optimizers: optimizers.map { ($0.0, $0.1) })
         self.checkpoint = checkpoint
+        // Found now, not at the first checkpoint an epoch into training.
+        orExit { try ensureWritableFolder(checkpointFolder) }
         guard settings.resume else { return }
         guard checkpoint.exists else {
             exitWithError("no checkpoint in \(checkpointFolder) — train once without --resume, or pass --checkpoint-dir DIR")
         }
-        step = orExit { try checkpoint.restore() }
+        step = orExit { try checkpoint.restore(expecting: checkpointMetadata) }
+        checkpointStep = step
         print("resumed from \(checkpointFolder) at step \(step)")
+    }
+
+    /// What identifies the run in its checkpoint files; `--resume` insists on the same values.
+    private var checkpointMetadata: [String: String] {
+        ["chapter": name, "seed": String(settings.seed), "latent_dim": String(settings.latentDimension)]
     }
 
     private func saveCheckpoint() {
         guard let checkpoint else { return }
-        orExit {
-            try checkpoint.save(step: step, metadata: ["chapter": name, "seed": String(settings.seed),
-                                                       "latent_dim": String(settings.latentDimension)])
-        }
+        orExit { try checkpoint.save(step: step, metadata: checkpointMetadata) }
+        checkpointStep = step
     }
 
     // MARK: The loop
@@ -100,8 +108,14 @@ public final class TrainingRun {
     /// bar every few seconds (`--no-preview`), for chapters whose grid is made otherwise.
     public func train(metrics: [String], snapshot: (() -> Tensor)? = nil, preview: (() -> Tensor)? = nil,
                       _ body: (_ step: Int, _ random: inout SeededGenerator) -> [Float]) {
+        if step > totalSteps, let checkpoint {
+            exitWithError("\(checkpoint.path): the checkpoint is at step \(step), beyond this run's \(totalSteps) steps — pass the --epochs or --steps it was trained with, or run without --resume")
+        }
         let csv = orExit { try CSVLog(path: "\(settings.outputFolder)/\(name)_log.csv", columns: metrics,
                                       resumingAt: settings.resume ? step : nil) }
+        if csv.droppedRows > 0 {
+            print("note: \(csv.path): dropped \(csv.droppedRows) rows logged after the checkpoint at step \(step)")
+        }
         history = csv.keptValues  // a resumed run's figures start from step 0
         loggedMetrics = metrics
         for metric in metrics where history[metric] == nil { history[metric] = [] }
@@ -121,7 +135,9 @@ public final class TrainingRun {
             if let bad = zip(metrics, values).first(where: { !$0.1.isFinite }) {
                 try? csv.close()
                 progress.interrupt()
-                exitWithError("\(bad.0) became \(bad.1) at step \(step + 1): training stopped; the last good checkpoint is in \(checkpointFolder) — try a lower --lr")
+                let kept = checkpointStep.map { "the last good checkpoint (step \($0)) is in \(checkpointFolder)" }
+                    ?? "no checkpoint was written yet"
+                exitWithError("\(bad.0) became \(bad.1) at step \(step + 1): training stopped; \(kept) — try a lower --lr")
             }
             orExit { try csv.append(step: step, values.map(Double.init)) }
             for (name, value) in zip(metrics, values) { history[name, default: []].append(Double(value)) }
@@ -130,8 +146,9 @@ public final class TrainingRun {
             let epoch = step / epochLength + 1
             step += 1
             var sampled: Tensor?
-            if step % epochLength == 0 || step == totalSteps {
-                if let snapshot { sampled = takeSnapshot(snapshot) }
+            let epochEnds = step % epochLength == 0 || step == totalSteps
+            if epochEnds, let snapshot { sampled = takeSnapshot(snapshot) }
+            if epochEnds || settings.checkpointEvery.map({ step % $0 == 0 }) == true {
                 orExit { try csv.flush() }  // the log on disk reaches the checkpoint's step
                 saveCheckpoint()
             }

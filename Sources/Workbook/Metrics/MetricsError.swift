@@ -11,6 +11,8 @@ public enum MetricsError: Error, Equatable, CustomStringConvertible {
     case fileUnreadable(path: String, reason: String)
     case missingEntry(path: String, name: String)
     case wrongShape(path: String, entry: String, shape: [Int], expected: String)
+    case invalidStatistics(path: String, problem: String)
+    case sidesDiffer(first: String, firstDimension: Int, second: String, secondDimension: Int)
 
     public var description: String {
         switch self {
@@ -34,6 +36,10 @@ public enum MetricsError: Error, Equatable, CustomStringConvertible {
             return "\(path) has no '\(name)' array; FID statistics need both 'mu' and 'sigma' (pytorch-fid layout)"
         case let .wrongShape(path, entry, shape, expected):
             return "\(path): entry \(entry) has shape \(shape) but must be \(expected); save mu as a vector and sigma as its d x d covariance"
+        case let .invalidStatistics(path, problem):
+            return "\(path): \(problem); a covariance must be finite and symmetric, re-create the statistics"
+        case let .sidesDiffer(first, firstDimension, second, secondDimension):
+            return "\(first) has \(firstDimension)-dimensional features but \(second) has \(secondDimension); compare statistics of the same feature extractor (this workbook's classifier gives 128)"
         }
     }
 }
