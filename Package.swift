@@ -62,7 +62,12 @@ let package = Package(
             ],
             swiftSettings: fast),
         .executableTarget(
-            name: "Bench", dependencies: ["Workbook", "NN", "Tensor"], path: "Tools/Bench",
+            name: "Bench",
+            dependencies: [
+                "Workbook", "NN", "Tensor", "CBLAS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tools/Bench",
             exclude: ["peer"], swiftSettings: fast),
         .target(name: "Book", path: "Sources/Book"),
         .executableTarget(

@@ -1,6 +1,7 @@
 #include "kernels.h"
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__linux__)
@@ -77,4 +78,154 @@ void gans_tanh(const float *restrict x, float *restrict y, long n) {
         float magnitude = a < 0.625f ? small : large;
         y[i] = v != v ? v : copysignf(magnitude, v);
     }
+}
+
+// im2col/col2im for NCHW images: row (c, ki, kj) of the [C·kh·kw, N·OH·OW] column matrix holds,
+// for every output position (n, i, j), image[n, c, i·s − p + ki, j·s − p + kj] (0 in the padding).
+// Each image plane is worked on in a zero-padded copy small enough for L1, so the loops over
+// taps and positions have no bounds tests; and the positions of a tap are one loop over a
+// table of offsets, not OH short loops of OW (whose exits the branch predictor misses).
+
+/// offsets[i·OW + j] = i·s·padded_w + j·s, the padded-plane offset of output position (i, j).
+static long *window_offsets(long out_h, long out_w, long stride, long padded_w) {
+    long *offsets = malloc(out_h * out_w * sizeof(long));
+    for (long i = 0; i < out_h; i++)
+        for (long j = 0; j < out_w; j++) offsets[i * out_w + j] = i * stride * padded_w + j * stride;
+    return offsets;
+}
+
+void gans_im2col(const float *restrict image, float *restrict columns, long batch, long channels, long height,
+                 long width, long kernel_h, long kernel_w, long stride, long padding, long out_h, long out_w) {
+    long padded_w = width + 2 * padding, padded_h = height + 2 * padding, positions = out_h * out_w;
+    float *padded = calloc(padded_h * padded_w, sizeof(float));
+    long *offsets = window_offsets(out_h, out_w, stride, padded_w);
+    for (long n = 0; n < batch; n++)
+        for (long c = 0; c < channels; c++) {
+            const float *plane = image + (n * channels + c) * height * width;
+            for (long y = 0; y < height; y++)
+                memcpy(padded + (y + padding) * padded_w + padding, plane + y * width, width * sizeof(float));
+            for (long ki = 0; ki < kernel_h; ki++)
+                for (long kj = 0; kj < kernel_w; kj++) {
+                    float *dst = columns + (((c * kernel_h + ki) * kernel_w + kj) * batch + n) * positions;
+                    const float *src = padded + ki * padded_w + kj;
+                    for (long q = 0; q < positions; q++) dst[q] = src[offsets[q]];
+                }
+        }
+    free(offsets);
+    free(padded);
+}
+
+void gans_col2im(const float *restrict columns, float *restrict image, long batch, long channels, long height,
+                 long width, long kernel_h, long kernel_w, long stride, long padding, long out_h, long out_w) {
+    long padded_w = width + 2 * padding, padded_h = height + 2 * padding, positions = out_h * out_w;
+    float *padded = malloc(padded_h * padded_w * sizeof(float));
+    long *offsets = window_offsets(out_h, out_w, stride, padded_w);
+    for (long n = 0; n < batch; n++)
+        for (long c = 0; c < channels; c++) {
+            memset(padded, 0, padded_h * padded_w * sizeof(float));
+            for (long ki = 0; ki < kernel_h; ki++)
+                for (long kj = 0; kj < kernel_w; kj++) {
+                    const float *src = columns + (((c * kernel_h + ki) * kernel_w + kj) * batch + n) * positions;
+                    float *dst = padded + ki * padded_w + kj;
+                    for (long q = 0; q < positions; q++) dst[offsets[q]] += src[q];
+                }
+            float *plane = image + (n * channels + c) * height * width;
+            for (long y = 0; y < height; y++)
+                memcpy(plane + y * width, padded + (y + padding) * padded_w + padding, width * sizeof(float));
+        }
+    free(offsets);
+    free(padded);
+}
+
+// Batch normalisation of x viewed as [N, C, L] (L = 1 for [N, C]): per channel over N·L values.
+// Sums run over each contiguous run of L values, then across samples; for L = 1 they run
+// down the columns of the [N, C] matrix, so the loops vectorise across channels.
+
+/// sums[c] = Σ over samples and positions of f(x, c), with f inlined by the caller's macro.
+#define CHANNEL_SUMS(sums, n, channels, length, EXPRESSION)                                  \
+    for (long c = 0; c < channels; c++) sums[c] = 0;                                        \
+    for (long s = 0; s < n; s++) {                                                          \
+        if (length == 1) {                                                                  \
+            long j = 0;                                                                     \
+            (void)j;                                                                        \
+            for (long c = 0; c < channels; c++) {                                           \
+                long i = s * channels + c;                                                  \
+                sums[c] += EXPRESSION;                                                      \
+            }                                                                               \
+        } else {                                                                            \
+            for (long c = 0; c < channels; c++) {                                           \
+                float partial = 0;                                                          \
+                for (long j = 0; j < length; j++) {                                         \
+                    long i = (s * channels + c) * length + j;                               \
+                    partial += EXPRESSION;                                                  \
+                }                                                                           \
+                sums[c] += partial;                                                         \
+            }                                                                               \
+        }                                                                                   \
+    }
+
+MULTIVERSION
+void gans_batch_norm_statistics(const float *restrict x, long n, long channels, long length,
+                                float *restrict mean, float *restrict variance) {
+    float count = (float)(n * length);
+    CHANNEL_SUMS(mean, n, channels, length, x[i])
+    for (long c = 0; c < channels; c++) mean[c] /= count;
+    // Second pass about the mean: no cancellation, as in the composed formula.
+    CHANNEL_SUMS(variance, n, channels, length, (x[i] - mean[c]) * (x[i] - mean[c]))
+    for (long c = 0; c < channels; c++) variance[c] /= count;
+}
+
+MULTIVERSION
+void gans_batch_norm_apply(const float *restrict x, float *restrict y, long n, long channels, long length,
+                           const float *restrict mean, const float *restrict scale, const float *restrict shift) {
+    for (long s = 0; s < n; s++)
+        for (long c = 0; c < channels; c++) {
+            const float *p = x + (s * channels + c) * length;
+            float *q = y + (s * channels + c) * length;
+            float m = mean[c], a = scale[c], b = shift ? shift[c] : 0;
+            for (long j = 0; j < length; j++) q[j] = (p[j] - m) * a + b;
+        }
+}
+
+MULTIVERSION
+void gans_batch_norm_backward(const float *restrict x, const float *restrict gradient, long n, long channels,
+                              long length, const float *restrict mean, const float *restrict inverse_std,
+                              const float *restrict weight, float *restrict input_gradient,
+                              float *restrict weight_gradient, float *restrict bias_gradient) {
+    float count = (float)(n * length);
+    float *sum = malloc(2 * channels * sizeof(float)), *dot = sum + channels;
+    CHANNEL_SUMS(sum, n, channels, length, gradient[i])
+    CHANNEL_SUMS(dot, n, channels, length, gradient[i] * (x[i] - mean[c]))
+    for (long c = 0; c < channels; c++) {
+        if (bias_gradient) bias_gradient[c] = sum[c];
+        if (weight_gradient) weight_gradient[c] = dot[c] * inverse_std[c];
+    }
+    if (input_gradient) {
+        // dx = w·σ⁻¹·(g − Σg/M − x̂·Σ(g·x̂)/M) with x̂ = (x − μ)·σ⁻¹, per channel
+        // a·(g − b − (x − μ)·d); the per-channel factors are kept in sum and dot.
+        for (long c = 0; c < channels; c++) {
+            float r = inverse_std[c];
+            sum[c] = sum[c] / count;
+            dot[c] = dot[c] / count * r * r;
+        }
+        for (long s = 0; s < n; s++) {
+            const float *p = x + s * channels * length, *g = gradient + s * channels * length;
+            float *q = input_gradient + s * channels * length;
+            if (length == 1) {
+                for (long c = 0; c < channels; c++) {
+                    float a = (weight ? weight[c] : 1) * inverse_std[c];
+                    q[c] = a * (g[c] - sum[c] - (p[c] - mean[c]) * dot[c]);
+                }
+            } else {
+                for (long c = 0; c < channels; c++) {
+                    float a = (weight ? weight[c] : 1) * inverse_std[c], b = sum[c], d = dot[c], m = mean[c];
+                    for (long j = 0; j < length; j++) {
+                        long i = c * length + j;
+                        q[i] = a * (g[i] - b - (p[i] - m) * d);
+                    }
+                }
+            }
+        }
+    }
+    free(sum);
 }

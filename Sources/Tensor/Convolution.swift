@@ -1,3 +1,5 @@
+import CKernels
+
 // 2-D convolutions in NCHW layout, built on two data-movement ops, im2col and col2im,
 // and one matrix product over the whole batch.
 //
@@ -28,17 +30,6 @@ public struct ConvWindow: Equatable, Sendable {
     func transposedSize(_ input: Int, kernel: Int, outputPadding: Int) -> Int {
         (input - 1) * stride - 2 * padding + kernel + outputPadding
     }
-
-    /// The output positions j whose input position j·s − p + offset lies in 0..<inputSize.
-    func validOutputs(offset: Int, inputSize: Int, outputSize: Int) -> Range<Int> {
-        let first = ceilDivide(padding - offset, stride)
-        let last = floorDivide(inputSize - 1 + padding - offset, stride)
-        let lower = Swift.min(Swift.max(first, 0), outputSize)
-        return lower..<Swift.max(lower, Swift.min(last + 1, outputSize))
-    }
-
-    private func floorDivide(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
-    private func ceilDivide(_ a: Int, _ b: Int) -> Int { -floorDivide(-a, b) }
 }
 
 /// Every receptive field of `x` [N, C, H, W] as a column: a [C·kh·kw, N·OH·OW] matrix whose
@@ -51,12 +42,8 @@ public func im2col(_ x: Tensor, window: ConvWindow) -> Tensor {
     let ow = window.convolvedSize(w, kernel: window.kernelWidth)
     precondition(oh > 0 && ow > 0, "im2col: window \(window) does not fit input \(x.shape)")
     let out = Tensor.empty([c * window.kernelHeight * window.kernelWidth, n * oh * ow])
-    forEachTapRow(window, batch: n, channels: c, image: (h, w), output: (oh, ow),
-                  image: x.storage.pointer, columns: out.storage.pointer) { column, image, valid, stride in
-        column.update(repeating: 0, count: valid.lowerBound)
-        for j in valid { column[j] = image[j * stride] }
-        (column + valid.upperBound).update(repeating: 0, count: ow - valid.upperBound)
-    }
+    gans_im2col(x.storage.pointer, out.storage.pointer, n, c, h, w, window.kernelHeight, window.kernelWidth,
+                window.stride, window.padding, oh, ow)
     let imageShape = x.shape
     return Tensor.result(out, [x]) { g, _, _ in [col2im(g, imageShape: imageShape, window: window)] }
 }
@@ -70,44 +57,10 @@ public func col2im(_ columns: Tensor, imageShape: [Int], window: ConvWindow) -> 
     let ow = window.convolvedSize(w, kernel: window.kernelWidth)
     precondition(columns.shape == [c * window.kernelHeight * window.kernelWidth, n * oh * ow],
                  "col2im: columns \(columns.shape) do not match image \(imageShape) under \(window)")
-    let out = Tensor(repeating: 0, shape: imageShape)
-    forEachTapRow(window, batch: n, channels: c, image: (h, w), output: (oh, ow),
-                  image: out.storage.pointer, columns: columns.storage.pointer) { column, image, valid, stride in
-        for j in valid { image[j * stride] += column[j] }
-    }
+    let out = Tensor.empty(imageShape)
+    gans_col2im(columns.storage.pointer, out.storage.pointer, n, c, h, w, window.kernelHeight, window.kernelWidth,
+                window.stride, window.padding, oh, ow)
     return Tensor.result(out, [columns]) { g, _, _ in [im2col(g, window: window)] }
-}
-
-/// The loop nest shared by im2col and col2im: for each kernel tap of each channel, each
-/// image and each output row, calls `body` with the column row segment (OW values), the
-/// image row shifted so that output position j maps to `image[j·stride]`, the output
-/// positions that fall inside the image (empty when the whole row is padding), and the stride.
-@inline(__always)
-private func forEachTapRow(
-    _ window: ConvWindow, batch n: Int, channels c: Int, image size: (h: Int, w: Int), output: (h: Int, w: Int),
-    image: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>,
-    _ body: (_ column: UnsafeMutablePointer<Float>, _ image: UnsafeMutablePointer<Float>, _ valid: Range<Int>, _ stride: Int) -> Void
-) {
-    let (kh, kw, s, p) = (window.kernelHeight, window.kernelWidth, window.stride, window.padding)
-    let positions = output.h * output.w
-    for channel in 0..<c {
-        for ki in 0..<kh {
-            let validRows = window.validOutputs(offset: ki, inputSize: size.h, outputSize: output.h)
-            for kj in 0..<kw {
-                let validColumns = window.validOutputs(offset: kj, inputSize: size.w, outputSize: output.w)
-                let row = columns + ((channel * kh + ki) * kw + kj) * n * positions
-                for sample in 0..<n {
-                    let plane = image + (sample * c + channel) * size.h * size.w
-                    let block = row + sample * positions
-                    for i in 0..<output.h {
-                        let y = i * s - p + ki
-                        let valid = validRows.contains(i) ? validColumns : 0..<0
-                        body(block + i * output.w, plane + Swift.max(y, 0) * size.w + kj - p, valid, s)
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// A 2-D convolution (cross-correlation, as in PyTorch): x [N, C, H, W], weight [O, C, kh, kw],

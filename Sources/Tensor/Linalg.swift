@@ -29,6 +29,7 @@ func gemm(_ a: Tensor, _ transposeA: Bool, _ b: Tensor, _ transposeB: Bool, into
         if !accumulate { out.storage.pointer.update(repeating: 0, count: m * n) }
         return
     }
+    MatrixProducts.recorder?.append(MatrixProductShape(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB))
     cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), 1, a.storage.pointer, Int32(a.shape[1]),
                 b.storage.pointer, Int32(b.shape[1]), accumulate ? 1 : 0, out.storage.pointer, Int32(n))
@@ -50,5 +51,35 @@ public func linear(_ x: Tensor, weight w: Tensor, bias b: Tensor?) -> Tensor {
         [needs[0] ? matmul(g, w) : nil,
          needs[1] ? matmul(g, x, transposeA: true) : nil,
          needs.count > 2 && needs[2] ? g.sum(to: [outFeatures]) : nil]
+    }
+}
+
+/// The shape of one `cblas_sgemm` call: (m×k)·(k×n), either operand stored transposed.
+public struct MatrixProductShape: Hashable, Sendable {
+    public let m: Int, n: Int, k: Int
+    public let transposeA: Bool, transposeB: Bool
+
+    public init(m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false) {
+        (self.m, self.n, self.k, self.transposeA, self.transposeB) = (m, n, k, transposeA, transposeB)
+    }
+
+    /// Multiply-adds count two floating-point operations each.
+    public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+}
+
+/// Records the matrix products of a piece of work, so that a benchmark can count its
+/// GEMM work and time `cblas_sgemm` alone at the same shapes.
+public enum MatrixProducts {
+    final class Recorder: @unchecked Sendable {  // only touched by the task that records
+        var shapes: [MatrixProductShape] = []
+        func append(_ shape: MatrixProductShape) { shapes.append(shape) }
+    }
+    @TaskLocal static var recorder: Recorder?
+
+    /// The shape of every matrix product that `body` computes, in order.
+    public static func recorded(_ body: () throws -> Void) rethrows -> [MatrixProductShape] {
+        let recorder = Recorder()
+        try $recorder.withValue(recorder, operation: body)
+        return recorder.shapes
     }
 }

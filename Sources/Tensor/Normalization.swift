@@ -1,23 +1,77 @@
-// Batch and layer normalisation, composed from differentiable ops (sums, broadcasting
-// arithmetic, sqrt, and a per-channel affine op whose own backward is differentiable), so
-// their gradients of every order come from those ops' rules.
+import CKernels
+
+// Batch and layer normalisation. Layer normalisation and batch normalisation with given
+// statistics are composed from differentiable ops (sums, broadcasting arithmetic, sqrt, and
+// a per-channel affine op whose own backward is differentiable), so their gradients of
+// every order come from those ops' rules; batch normalisation in training is one fused op.
 
 /// Batch normalisation with the batch's own statistics, as PyTorch's `batch_norm` in
 /// training: x is [N, C] or [N, C, H, W]; each channel is normalised over every other axis
 /// with the biased variance, then scaled by `weight` [C] and shifted by `bias` [C].
-/// Also returns the per-channel mean and biased variance (for running statistics).
+/// Also returns the per-channel mean and biased variance (for running statistics; they are
+/// constants as far as gradients go).
+///
+/// One fused kernel each way: the statistics and the output in two passes over x, the
+/// first-order gradients in two passes over x and dL/dy. When the backward pass is itself
+/// recorded (`createGraph: true`) the gradients are composed from differentiable ops
+/// instead, so that second-order gradients exist.
 public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, epsilon: Float = 1e-5)
     -> (output: Tensor, mean: Tensor, variance: Tensor) {
     let (view, statsShape) = channelView(x)
+    let (n, channels) = (x.shape[0], x.shape[1])
+    let length = x.count / Swift.max(n * channels, 1)
+    for parameter in [weight, bias].compactMap({ $0 }) {
+        precondition(parameter.shape == [channels], "batchNorm: \(parameter.shape) parameter for \(channels) channels")
+    }
+    let mean = Tensor.empty([channels]), variance = Tensor.empty([channels])
+    gans_batch_norm_statistics(x.storage.pointer, n, channels, length, mean.storage.pointer, variance.storage.pointer)
+    // y = (x − μ)·scale + b with scale = w/√(σ² + ε): one pass over x.
+    let inverseStd = Tensor.empty([channels]), scale = Tensor.empty([channels])
+    for c in 0..<channels {
+        let r = 1 / (variance.storage.pointer[c] + epsilon).squareRoot()
+        inverseStd.storage.pointer[c] = r
+        scale.storage.pointer[c] = (weight?.storage.pointer[c] ?? 1) * r
+    }
+    let out = Tensor.empty(x.shape)
+    gans_batch_norm_apply(x.storage.pointer, out.storage.pointer, n, channels, length, mean.storage.pointer,
+                          scale.storage.pointer, bias?.storage.pointer)
+    let inputs = [x] + (weight.map { [$0] } ?? []) + (bias.map { [$0] } ?? [])
+    let output = Tensor.result(out, inputs) { g, _, needs in
+        let wantsWeight = weight != nil && needs[1], wantsBias = bias != nil && needs[needs.count - 1]
+        let grads: (input: Tensor?, weight: Tensor?, bias: Tensor?)
+        if GradMode.isEnabled {
+            grads = batchNormGradients(view, statsShape: statsShape, weight: weight, epsilon: epsilon,
+                                       gradient: g.reshaped(view.shape))
+        } else {
+            let dx = needs[0] ? Tensor.empty(x.shape) : nil
+            let dw = wantsWeight ? Tensor.empty([channels]) : nil, db = wantsBias ? Tensor.empty([channels]) : nil
+            gans_batch_norm_backward(x.storage.pointer, g.storage.pointer, n, channels, length, mean.storage.pointer,
+                                     inverseStd.storage.pointer, weight?.storage.pointer, dx?.storage.pointer,
+                                     dw?.storage.pointer, db?.storage.pointer)
+            grads = (dx, dw, db)
+        }
+        return [needs[0] ? grads.input?.reshaped(x.shape) : nil]
+            + (weight == nil ? [] : [wantsWeight ? grads.weight?.reshaped([channels]) : nil])
+            + (bias == nil ? [] : [wantsBias ? grads.bias?.reshaped([channels]) : nil])
+    }
+    return (output, mean, variance)
+}
+
+/// The gradients of batch normalisation (batch statistics) given dL/dy, composed from
+/// differentiable ops: with x̂ = (x − μ)/σ and M values per channel,
+///     dL/db = Σ g,  dL/dw = Σ g·x̂,  dL/dx = (w/σ)·(g − Σg/M − x̂·Σ(g·x̂)/M).
+/// The fused kernel computes the same; this form is what second-order gradients go through.
+private func batchNormGradients(_ x: Tensor, statsShape: [Int], weight: Tensor?, epsilon: Float, gradient g: Tensor)
+    -> (input: Tensor, weight: Tensor, bias: Tensor) {
     let perChannel = Float(x.count / x.shape[1])
-    let mean = view.sum(to: statsShape) * (1 / perChannel)
-    let centered = channelAffine(view, scale: nil, shift: -mean)
-    let variance = centered.squared().sum(to: statsShape) * (1 / perChannel)
-    // Fold 1/σ into the affine scale: one full-size pass instead of two.
-    let scale = (weight.map { $0.reshaped(statsShape) } ?? Tensor(1)) / (variance + epsilon).sqrt()
-    let output = channelAffine(centered, scale: scale, shift: bias?.reshaped(statsShape)).reshaped(x.shape)
-    let channels = x.shape[1]
-    return (output, mean.reshaped([channels]), variance.reshaped([channels]))
+    let centered = x - x.sum(to: statsShape) * (1 / perChannel)
+    let inverseStd = 1 / ((centered.squared().sum(to: statsShape) * (1 / perChannel)) + epsilon).sqrt()
+    let normalized = centered * inverseStd
+    let biasGradient = g.sum(to: statsShape)
+    let weightGradient = (g * normalized).sum(to: statsShape)
+    let gain = weight.map { $0.reshaped(statsShape) * inverseStd } ?? inverseStd
+    let inputGradient = gain * (g - biasGradient * (1 / perChannel) - normalized * (weightGradient * (1 / perChannel)))
+    return (inputGradient, weightGradient, biasGradient)
 }
 
 /// Batch normalisation with given statistics, as PyTorch's `batch_norm` in evaluation:

@@ -143,6 +143,20 @@ struct ConvolutionTests {
         checkGradients([normal([2, 3, 2, 2], seed: 20), w, b]) { batchNorm($0[0], weight: $0[1], bias: $0[2]).output }
     }
 
+    @Test func batchNormFusedGradientsMatchTheComposedOnes() {
+        // First-order gradients come from the fused kernel; with createGraph they are
+        // composed from differentiable ops (for second order). Both must agree.
+        for shape in [[8, 5], [4, 3, 5, 6]] {
+            let x = (normal(shape, seed: 30, std: 2) + 3).requiringGradient()
+            let w = positive([shape[1]], seed: 31).requiringGradient(), b = normal([shape[1]], seed: 32).requiringGradient()
+            let weights = normal(shape, seed: 33)
+            func loss() -> Tensor { (batchNorm(x, weight: w, bias: b).output * weights).sum() }
+            let fused = gradients(of: loss(), wrt: [x, w, b])
+            let composed = gradients(of: loss(), wrt: [x, w, b], createGraph: true)
+            for (f, c) in zip(fused, composed) { expectClose(f.values, c.values, tolerance: 1e-5) }
+        }
+    }
+
     @Test func batchNormWithGivenStatistics() {
         let x = Tensor(shape: [1, 2, 1, 2], values: [1, 2, 3, 4])
         let out = batchNorm(x, mean: Tensor(shape: [2], values: [1, 3]), variance: Tensor(shape: [2], values: [4, 1]),

@@ -21,4 +21,26 @@ void gans_clip(float *p, long n, float c);
 /// y = tanh(x), vectorised; within 1 ulp of the correctly rounded value.
 void gans_tanh(const float *x, float *y, long n);
 
+/// Every receptive field of image [N, C, H, W] as a column of columns [C·kh·kw, N·OH·OW].
+void gans_im2col(const float *image, float *columns, long batch, long channels, long height, long width,
+                 long kernel_h, long kernel_w, long stride, long padding, long out_h, long out_w);
+
+/// The adjoint of gans_im2col: image (overwritten) = the sum of the column entries copied from each pixel.
+void gans_col2im(const float *columns, float *image, long batch, long channels, long height, long width,
+                 long kernel_h, long kernel_w, long stride, long padding, long out_h, long out_w);
+
+/// Per-channel mean and biased variance of x viewed as [N, C, L].
+void gans_batch_norm_statistics(const float *x, long n, long channels, long length, float *mean, float *variance);
+
+/// y = (x − mean[c])·scale[c] + shift[c] for x viewed as [N, C, L]; shift NULL means 0.
+void gans_batch_norm_apply(const float *x, float *y, long n, long channels, long length,
+                           const float *mean, const float *scale, const float *shift);
+
+/// The gradients of y = (x − mean)·inverse_std·weight + bias (batch statistics) given dL/dy:
+/// input_gradient [N, C, L], weight_gradient and bias_gradient [C]; any output may be NULL,
+/// weight NULL means 1.
+void gans_batch_norm_backward(const float *x, const float *gradient, long n, long channels, long length,
+                              const float *mean, const float *inverse_std, const float *weight,
+                              float *input_gradient, float *weight_gradient, float *bias_gradient);
+
 #endif
