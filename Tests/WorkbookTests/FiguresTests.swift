@@ -165,12 +165,40 @@ struct FiguresTests {
         #expect(PlotAxis.logTicks(lower: 0.05, upper: 200).1 == ["0.1", "1", "10", "100"])
     }
 
-    @Test func smoothingStartsAtTheDataAndFollowsIt() {
-        let smoothed = LinePlot.exponentialMovingAverage([4, 4, .nan, 4, 8], weight: 0.9)
-        #expect(smoothed[0] == 4)                      // bias correction: no pull towards zero
-        #expect(abs(smoothed[3] - 4) < 1e-12)
-        #expect(smoothed[2].isNaN)
-        #expect(smoothed[4] > 4 && smoothed[4] < 8)
+    @Test func smoothingIsCentredAndLeavesAConstantAlone() {
+        let constant = LinePlot.zeroPhaseSmoothing([4, 4, .nan, 4, 4], weight: 0.9)
+        #expect(constant.enumerated().allSatisfy { $0.offset == 2 ? $0.element.isNaN : abs($0.element - 4) < 1e-12 })
+
+        var spike = [Double](repeating: 1, count: 200)
+        spike[120] = 50
+        let oneWay = LinePlot.exponentialMovingAverage(spike, weight: 0.9)
+        let centred = LinePlot.zeroPhaseSmoothing(spike, weight: 0.9)
+        func peak(_ values: [Double]) -> Int { values.indices.max { values[$0] < values[$1] }! }
+        #expect(peak(centred) == 120)
+        #expect(abs(centred[110] - centred[130]) < 0.01)    // symmetric about the spike (up to the ends)
+        // The one-way average peaks on the spike too but then decays: more of it lies after.
+        #expect(oneWay[130] > oneWay[110] + 0.5)
+
+        // A step: the centred line crosses halfway at the step, the one-way one about 7 points late.
+        let step = (0..<200).map { $0 < 100 ? 0.0 : 1.0 }
+        func halfway(_ values: [Double]) -> Int { values.firstIndex { $0 >= 0.5 }! }
+        #expect(abs(halfway(LinePlot.zeroPhaseSmoothing(step, weight: 0.9)) - 100) <= 1)
+        #expect(halfway(LinePlot.exponentialMovingAverage(step, weight: 0.9)) >= 105)
+    }
+
+    @Test func aLogAxisHasALabelledTickBelowAndAboveTheData() {
+        for (low, high) in [(0.013, 0.9), (3.0, 7.0), (1e-5, 2e-5), (0.05, 200.0), (1.0, 1e20), (0.7, 1.6)] {
+            var axis = PlotAxis(title: "y", lower: low, upper: high, isLogarithmic: true)
+            axis.placeTicks(target: 5)
+            #expect(axis.ticks.count >= 2, "\(low)...\(high)")
+            #expect(axis.ticks.first! <= low * (1 + 1e-9) && axis.ticks.last! >= high * (1 - 1e-9), "\(low)...\(high)")
+            #expect(axis.lower <= axis.ticks.first! * (1 + 1e-9) && axis.upper >= axis.ticks.last! * (1 - 1e-9))
+            #expect(axis.labels.count == axis.ticks.count && Set(axis.labels).count == axis.labels.count)
+            #expect(!axis.labels.contains(""))
+        }
+        var axis = PlotAxis(title: "y", lower: 3, upper: 7, isLogarithmic: true)
+        axis.placeTicks(target: 5)
+        #expect(axis.labels == ["2", "5", "10"])       // the nearest ticks, not whole decades
     }
 
     @Test func histogramCountsValuesInRangeIntoTheirBins() {
