@@ -201,6 +201,17 @@ struct FiguresTests {
         #expect(axis.labels == ["2", "5", "10"])       // the nearest ticks, not whole decades
     }
 
+    @Test func panelsWithDifferentColourBarsHavePlotAreasOfOneSize() {
+        func frame(_ lower: Double, _ upper: Double) -> PlotFrame {
+            PlotFrame(width: 680, height: 480, title: "", x: PlotAxis(title: "x₁", lower: -3, upper: 3),
+                      y: PlotAxis(title: "x₂", lower: -3, upper: 3),
+                      colorBar: ColorBar(colorMap: .viridis, lower: lower, upper: upper, title: "C(x)", opacity: 0.6),
+                      equalAspect: true)
+        }
+        let areas = [frame(0, 1), frame(0.0095, 0.0122), frame(-32, -20), frame(-2, 3)].map(\.plotArea)
+        #expect(areas.allSatisfy { [$0.x, $0.y, $0.width, $0.height] == [areas[0].x, areas[0].y, areas[0].width, areas[0].height] })
+    }
+
     @Test func histogramCountsValuesInRangeIntoTheirBins() {
         let counts = Histogram.counts([-0.01, -0.01, 0, 0.004, 0.01, 0.5, .nan], bins: 4, lower: -0.01, upper: 0.01)
         #expect(counts == [2, 0, 2, 1])
