@@ -212,6 +212,11 @@ struct FiguresTests {
         #expect(areas.allSatisfy { [$0.x, $0.y, $0.width, $0.height] == [areas[0].x, areas[0].y, areas[0].width, areas[0].height] })
     }
 
+    @Test func barLabelsCanShareOnePrecision() {
+        #expect([59.289, 112.39, 582.17, 0.379].map { BarChart.format($0, decimals: 2) } == ["59.29", "112.39", "582.17", "0.38"])
+        #expect([59.289, 112.39, 0.379].map { BarChart.format($0) } == ["59.3", "112", "0.379"])
+    }
+
     @Test func histogramCountsValuesInRangeIntoTheirBins() {
         let counts = Histogram.counts([-0.01, -0.01, 0, 0.004, 0.01, 0.5, .nan], bins: 4, lower: -0.01, upper: 0.01)
         #expect(counts == [2, 0, 2, 1])
