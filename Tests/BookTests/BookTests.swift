@@ -24,6 +24,20 @@ struct BookTests {
         }
     }
 
+    /// Every picture in figures/ (subfolders too) is one the book shows; any other is stale
+    /// output that should not be committed.
+    @Test func everyFigureIsLinkedFromTheBook() throws {
+        let book = try String(contentsOf: repositoryRoot.appendingPathComponent("book.md"), encoding: .utf8)
+        let linked = Set(BookBuilder.figureReferences(in: book))
+        let folder = repositoryRoot.appendingPathComponent("figures")
+        let pictures = (FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? [])
+            .filter { $0.hasSuffix(".png") || $0.hasSuffix(".gif") }.map { "figures/\($0)" }
+        #expect(!pictures.isEmpty)
+        let unlinked = pictures.filter { !linked.contains($0) }.sorted()
+        #expect(unlinked.isEmpty, "figures that book.md does not link (link them or do not commit them):\n"
+                + unlinked.joined(separator: "\n"))
+    }
+
     @Test func excerptsDropHiddenLinesAndIndentation() throws {
         let source = """
             func f() {
