@@ -166,6 +166,17 @@ run.plot("scores", title: "What the discriminator believes", yTitle: "mean D(·)
  */
 run.plot("generator_gradient", title: "Gradient reaching the generator", yTitle: "‖∇θ loss_G‖",
          series: [("g_grad_norm", "generator, --loss \(options.loss.rawValue)")], logarithmicY: true)
+// snippet.hide
+if let otherLog = options.compareWith {
+    let other: GeneratorLossKind = options.loss == .saturating ? .nonSaturating : .saturating
+    orExit {
+        try GeneratorLossComparison.figure([
+            .init(name: "\(options.loss.rawValue): \(options.loss.formula)", logPath: run.logPath),
+            .init(name: "\(other.rawValue): \(other.formula)", logPath: otherLog),
+        ]).write(to: run.figurePath("loss_comparison"))
+    }
+}
+// snippet.show
 run.finish()
 
 /*:

@@ -34,8 +34,10 @@ struct BookTests {
             .filter { $0.hasSuffix(".png") || $0.hasSuffix(".gif") }.map { "figures/\($0)" }
         #expect(!pictures.isEmpty)
         let unlinked = pictures.filter { !linked.contains($0) }.sorted()
-        #expect(unlinked.isEmpty, "figures that book.md does not link (link them or do not commit them):\n"
-                + unlinked.joined(separator: "\n"))
+        #expect(unlinked.isEmpty, """
+            \(unlinked.count) figures that book.md does not link (link them or do not commit them):
+            \(unlinked.joined(separator: "\n"))
+            """)
     }
 
     @Test func excerptsDropHiddenLinesAndIndentation() throws {

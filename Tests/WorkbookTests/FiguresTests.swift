@@ -217,6 +217,39 @@ struct FiguresTests {
         #expect([59.289, 112.39, 0.379].map { BarChart.format($0) } == ["59.3", "112", "0.379"])
     }
 
+    @Test func twoLossesAreReadFromTheirLogsAndOverlaid() throws {
+        let folder = temporaryFolder()
+        func writeLog(_ name: String, gradient: Double, fooled: Double) throws -> String {
+            let log = try CSVLog(path: "\(folder)/\(name).csv", columns: ["d_loss", "d_fake", "g_grad_norm"])
+            for step in 0..<50 { try log.append(step: step, [1, fooled, gradient * Double(step + 1)]) }
+            try log.close()
+            return log.path
+        }
+        let saturating = try writeLog("saturating", gradient: 0.001, fooled: 0.1)
+        let nonSaturating = try writeLog("non-saturating", gradient: 1, fooled: 0.4)
+        let columns = try CSVLog.read(saturating, columns: ["g_grad_norm", "d_fake"])
+        #expect(columns["g_grad_norm"]?.count == 50 && columns["g_grad_norm"]?[49] == 0.05)
+        #expect(columns["d_fake"]?.allSatisfy { $0 == 0.1 } == true)
+        #expect(throws: WorkbookFileError.self) { try CSVLog.read(saturating, columns: ["w_estimate"]) }
+
+        let figure = try GeneratorLossComparison.figure([.init(name: "saturating", logPath: saturating),
+                                                         .init(name: "non-saturating", logPath: nonSaturating)])
+        #expect(figure.cells.count == 1 && figure.cells[0].count == 2)
+        // Both runs on each panel: the first run's colour and the second's.
+        for panel in figure.cells[0] {
+            let picture = try panel.render()
+            var seen: Set<Int> = []
+            for y in 0..<picture.height {
+                for x in 0..<picture.width {
+                    let color = picture.color(x: x, y: y)
+                    if color == Palette.color(forSeries: 0) { seen.insert(0) }
+                    if color == Palette.color(forSeries: 1) { seen.insert(1) }
+                }
+            }
+            #expect(seen == [0, 1])
+        }
+    }
+
     @Test func histogramCountsValuesInRangeIntoTheirBins() {
         let counts = Histogram.counts([-0.01, -0.01, 0, 0.004, 0.01, 0.5, .nan], bins: 4, lower: -0.01, upper: 0.01)
         #expect(counts == [2, 0, 2, 1])

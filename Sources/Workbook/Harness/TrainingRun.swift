@@ -37,6 +37,8 @@ public final class TrainingRun {
     }
 
     public func figurePath(_ what: String) -> String { "\(settings.outputFolder)/\(name)_\(what).png" }
+    /// The per-step CSV log `train` writes.
+    public var logPath: String { "\(settings.outputFolder)/\(name)_log.csv" }
 
     /// `<--checkpoint-dir>/<name>`, so that several runs of one chapter never share files.
     public var checkpointFolder: String { "\(settings.checkpointFolder)/\(name)" }
@@ -98,7 +100,7 @@ public final class TrainingRun {
     /// bar every few seconds (`--no-preview`), for chapters whose grid is made otherwise.
     public func train(metrics: [String], snapshot: (() -> Tensor)? = nil, preview: (() -> Tensor)? = nil,
                       _ body: (_ step: Int, _ random: inout SeededGenerator) -> [Float]) {
-        let csv = orExit { try CSVLog(path: "\(settings.outputFolder)/\(name)_log.csv", columns: metrics,
+        let csv = orExit { try CSVLog(path: logPath, columns: metrics,
                                       resumingAt: settings.resume ? step : nil) }
         history = csv.keptValues  // a resumed run's figures start from step 0
         var progress = WorkProgress("step", total: totalSteps - step)
