@@ -64,7 +64,8 @@ public struct LinePlot: Figure, Sendable {
         let (xLow, xHigh) = xRange.map { ($0.lowerBound, $0.upperBound) }
             ?? PlotAxis.dataRange(xs, logarithmic: false, padding: 0)
         let (yLow, yHigh) = yRange.map { ($0.lowerBound, $0.upperBound) }
-            ?? PlotAxis.dataRange(ys, logarithmic: logarithmicY, padding: 0.05)
+            // A log axis needs no padding: it widens to the ticks around the data anyway.
+            ?? PlotAxis.dataRange(ys, logarithmic: logarithmicY, padding: logarithmicY ? 0 : 0.05)
         let colorIndices = series.indices.map { series[$0].colorIndex ?? $0 }
         let colors = colorIndices.map(Palette.color(forSeries:))
         let frame = PlotFrame(
