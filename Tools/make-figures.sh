@@ -31,8 +31,9 @@ run() {
 }
 
 run Ch11_1_GenerativeModels
-run --keep ch11_2_minimax Ch11_2_Minimax
+# The saturating run first, so that the default run can draw both on shared axes.
 run Ch11_2_Minimax --loss saturating --out figures/saturating --checkpoint-dir checkpoints/saturating
+run --keep ch11_2_minimax Ch11_2_Minimax --compare-with figures/saturating/ch11_2_minimax_log.csv
 run --keep ch11_2_wgan Ch11_2_WGAN
 run --keep ch11_2_rgan Ch11_2_RGAN --epochs 3
 run --keep ch11_3_wgangp Ch11_3_WGANGP --compare

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Workbook
 
 enum Defaults: ChapterDefaults { static let recipe = Recipe(epochs: 5, batchSize: 64, learningRate: 2e-4, latentDimension: 100) }
@@ -12,6 +13,9 @@ struct Options: ParsableCommand, Sendable {
     @Option(help: "Generator loss: non-saturating, −log D(G(z)), or saturating, log(1 − D(G(z))).")
     var loss: GeneratorLossKind = .nonSaturating
 
+    @Option(help: "Also draw this run and the run that logged this CSV (the other --loss, e.g. figures/saturating/ch11_2_minimax_log.csv) on shared axes.")
+    var compareWith: String?
+
     @Option(help: "One-sided label smoothing: the target for real images (1 = none; 0.9 is usual).")
     var labelSmoothing: Float = 1
 
@@ -21,6 +25,9 @@ struct Options: ParsableCommand, Sendable {
     func validate() throws {
         guard labelSmoothing > 0.5, labelSmoothing <= 1 else {
             throw ValidationError("--label-smoothing must be in (0.5, 1], got \(labelSmoothing); try 0.9")
+        }
+        if let compareWith, !FileManager.default.isReadableFile(atPath: compareWith) {
+            throw ValidationError("--compare-with: cannot read \(compareWith); run `--loss saturating --out figures/saturating` first")
         }
         guard instanceNoise >= 0, instanceNoise.isFinite else {
             throw ValidationError("--instance-noise must be 0 or more, got \(instanceNoise); try 0.1")

@@ -136,7 +136,7 @@ run.plot("scores", title: "What the discriminator believes", yTitle: "mean D(·)
  ![Samples from a fixed batch of noise after five epochs](figures/ch11_2_minimax_samples.png)
 
  *`swift run Ch11_2_Minimax`: 64 samples from the same fixed noise, after the last epoch.
- `figures/ch11_2_minimax_samples.gif` animates the grid over the epochs.*
+ [`ch11_2_minimax_samples.gif`](figures/ch11_2_minimax_samples.gif) animates the grid over the epochs.*
 
  After five epochs the generator draws recognisable pullovers, shirts, trousers, sneakers
  and boots, in several poses, but with a grainy texture: a plain MLP has no notion that
@@ -168,6 +168,17 @@ run.plot("scores", title: "What the discriminator believes", yTitle: "mean D(·)
  */
 run.plot("generator_gradient", title: "Gradient reaching the generator", yTitle: "‖∇θ loss_G‖",
          series: [("g_grad_norm", "generator, --loss \(options.loss.rawValue)")], logarithmicY: true)
+// snippet.hide
+if let otherLog = options.compareWith {
+    let other: GeneratorLossKind = options.loss == .saturating ? .nonSaturating : .saturating
+    orExit {
+        try GeneratorLossComparison.figure([
+            .init(name: "\(options.loss.rawValue): \(options.loss.formula)", logPath: run.logPath),
+            .init(name: "\(other.rawValue): \(other.formula)", logPath: otherLog),
+        ]).write(to: run.figurePath("loss_comparison"))
+    }
+}
+// snippet.show
 run.finish()
 
 /*:

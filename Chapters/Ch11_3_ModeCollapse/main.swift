@@ -142,7 +142,7 @@ orExit { try table.write(toFile: study.path("table.md"), atomically: true, encod
 for distribution in options.dataset.distributions {
     let firstSeedRuns = runs.filter { $0.distribution == distribution && $0.seed == seeds[0] }
     let figure = ModeCollapse.figure(of: firstSeedRuns,
-                                     title: "Real and generated points over the critic's landscape (\(distribution), seed \(seeds[0]))")
+                                     title: "Real and generated points over each model's landscape (\(distribution), seed \(seeds[0]))")
     let name = distribution == .ring ? "ch11_3_mode_collapse" : "ch11_3_mode_collapse_grid"
     orExit { try figure.write(to: "\(study.outputFolder)/\(name).png") }
 }

@@ -74,21 +74,23 @@ struct Leaderboard: ParsableCommand {
             + " this workbook's Fashion-MNIST classifier, not Inception. The IS of the real row is the test set's.\n"
     }
 
-    /// The FD bar chart next to a sample grid of each model.
+    /// The FD bar chart next to a sample grid of each model, both as tall as each other (no
+    /// empty band above and below the chart), every FD with the table's two decimals.
     func leaderboardFigure(_ rows: [(name: String, card: ScoreCard, samples: Tensor)], real: ScoreCard) throws -> FigureGrid {
         let ranked = rows.sorted { $0.card.fd < $1.card.fd }
-        let bars = ranked.map { BarChart.Bar(label: $0.name, value: $0.card.fd, colorIndex: 0) }
-            + [BarChart.Bar(label: "real (training images)", value: real.fd, colorIndex: 2)]
-        let chart = BarChart(title: "Fréchet distance to the test set", valueTitle: "FD, our classifier's features (lower is better)",
-                             bars: bars, width: 1100)
         let grids = try ranked.map { row in
             try SampleGrid(pixels: row.samples.values, height: 28, width: 28, columns: 6, scale: 2,
-                           caption: "\(row.name), FD \(formatted(row.card.fd))")
+                           caption: "\(row.name), FD \(String(format: "%.2f", row.card.fd))")
         }
         let columns = 3
         let gridRows = stride(from: 0, to: grids.count, by: columns).map { Array(grids[$0..<min($0 + columns, grids.count)]) as [any Figure] }
+        let samples = FigureGrid(cells: gridRows)
+        let bars = ranked.map { BarChart.Bar(label: $0.name, value: $0.card.fd, colorIndex: 0) }
+            + [BarChart.Bar(label: "real (training images)", value: real.fd, colorIndex: 2)]
+        let chart = BarChart(title: "Fréchet distance to the test set", valueTitle: "FD, our classifier's features (lower is better)",
+                             bars: bars, width: 1100, height: try samples.render().height, decimals: 2)
         return FigureGrid.sideBySide(
             title: "Leaderboard: the generators of this workbook on the same samples",
-            [("scores", chart), ("samples", FigureGrid(cells: gridRows))])
+            [("scores", chart), ("samples", samples)])
     }
 }

@@ -24,6 +24,29 @@ struct BookTests {
         }
     }
 
+    /// A committed picture is one the book shows. (A run also writes per-epoch grids,
+    /// animations and extra plots into figures/; those stay out of git, see .gitignore.)
+    @Test func everyCommittedFigureIsLinkedFromTheBook() throws {
+        let book = try String(contentsOf: repositoryRoot.appendingPathComponent("book.md"), encoding: .utf8)
+        let linked = Set(BookBuilder.figureReferences(in: book))
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        git.arguments = ["git", "-C", repositoryRoot.path, "ls-files", "figures"]
+        let pipe = Pipe()
+        git.standardOutput = pipe
+        try git.run()
+        let listing = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        git.waitUntilExit()
+        try #require(git.terminationStatus == 0, "git ls-files failed: the test needs a git checkout")
+        let pictures = listing.split(separator: "\n").map(String.init).filter { $0.hasSuffix(".png") || $0.hasSuffix(".gif") }
+        #expect(!pictures.isEmpty)
+        let unlinked = pictures.filter { !linked.contains($0) }.sorted()
+        #expect(unlinked.isEmpty, """
+            \(unlinked.count) committed figures that book.md does not link (link them or do not commit them):
+            \(unlinked.joined(separator: "\n"))
+            """)
+    }
+
     @Test func excerptsDropHiddenLinesAndIndentation() throws {
         let source = """
             func f() {

@@ -165,12 +165,89 @@ struct FiguresTests {
         #expect(PlotAxis.logTicks(lower: 0.05, upper: 200).1 == ["0.1", "1", "10", "100"])
     }
 
-    @Test func smoothingStartsAtTheDataAndFollowsIt() {
-        let smoothed = LinePlot.exponentialMovingAverage([4, 4, .nan, 4, 8], weight: 0.9)
-        #expect(smoothed[0] == 4)                      // bias correction: no pull towards zero
-        #expect(abs(smoothed[3] - 4) < 1e-12)
-        #expect(smoothed[2].isNaN)
-        #expect(smoothed[4] > 4 && smoothed[4] < 8)
+    @Test func smoothingIsCentredAndLeavesAConstantAlone() {
+        let constant = LinePlot.zeroPhaseSmoothing([4, 4, .nan, 4, 4], weight: 0.9)
+        #expect(constant.enumerated().allSatisfy { $0.offset == 2 ? $0.element.isNaN : abs($0.element - 4) < 1e-12 })
+
+        var spike = [Double](repeating: 1, count: 200)
+        spike[120] = 50
+        let oneWay = LinePlot.exponentialMovingAverage(spike, weight: 0.9)
+        let centred = LinePlot.zeroPhaseSmoothing(spike, weight: 0.9)
+        func peak(_ values: [Double]) -> Int { values.indices.max { values[$0] < values[$1] }! }
+        #expect(peak(centred) == 120)
+        #expect(abs(centred[110] - centred[130]) < 0.01)    // symmetric about the spike (up to the ends)
+        // The one-way average peaks on the spike too but then decays: more of it lies after.
+        #expect(oneWay[130] > oneWay[110] + 0.5)
+
+        // A step: the centred line crosses halfway at the step, the one-way one about 7 points late.
+        let step = (0..<200).map { $0 < 100 ? 0.0 : 1.0 }
+        func halfway(_ values: [Double]) -> Int { values.firstIndex { $0 >= 0.5 }! }
+        #expect(abs(halfway(LinePlot.zeroPhaseSmoothing(step, weight: 0.9)) - 100) <= 1)
+        #expect(halfway(LinePlot.exponentialMovingAverage(step, weight: 0.9)) >= 105)
+    }
+
+    @Test func aLogAxisHasALabelledTickBelowAndAboveTheData() {
+        for (low, high) in [(0.013, 0.9), (3.0, 7.0), (1e-5, 2e-5), (0.05, 200.0), (1.0, 1e20), (0.7, 1.6)] {
+            var axis = PlotAxis(title: "y", lower: low, upper: high, isLogarithmic: true)
+            axis.placeTicks(target: 5)
+            #expect(axis.ticks.count >= 2, "\(low)...\(high)")
+            #expect(axis.ticks.first! <= low * (1 + 1e-9) && axis.ticks.last! >= high * (1 - 1e-9), "\(low)...\(high)")
+            #expect(axis.lower <= axis.ticks.first! * (1 + 1e-9) && axis.upper >= axis.ticks.last! * (1 - 1e-9))
+            #expect(axis.labels.count == axis.ticks.count && Set(axis.labels).count == axis.labels.count)
+            #expect(!axis.labels.contains(""))
+        }
+        var axis = PlotAxis(title: "y", lower: 3, upper: 7, isLogarithmic: true)
+        axis.placeTicks(target: 5)
+        #expect(axis.labels == ["2", "5", "10"])       // the nearest ticks, not whole decades
+    }
+
+    @Test func panelsWithDifferentColourBarsHavePlotAreasOfOneSize() {
+        func frame(_ lower: Double, _ upper: Double) -> PlotFrame {
+            PlotFrame(width: 680, height: 480, title: "", x: PlotAxis(title: "x₁", lower: -3, upper: 3),
+                      y: PlotAxis(title: "x₂", lower: -3, upper: 3),
+                      colorBar: ColorBar(colorMap: .viridis, lower: lower, upper: upper, title: "C(x)", opacity: 0.6),
+                      equalAspect: true)
+        }
+        let areas = [frame(0, 1), frame(0.0095, 0.0122), frame(-32, -20), frame(-2, 3)].map(\.plotArea)
+        #expect(areas.allSatisfy { [$0.x, $0.y, $0.width, $0.height] == [areas[0].x, areas[0].y, areas[0].width, areas[0].height] })
+    }
+
+    @Test func barLabelsCanShareOnePrecision() {
+        #expect([59.289, 112.39, 582.17, 0.379].map { BarChart.format($0, decimals: 2) } == ["59.29", "112.39", "582.17", "0.38"])
+        #expect([59.289, 112.39, 0.379].map { BarChart.format($0) } == ["59.3", "112", "0.379"])
+    }
+
+    @Test func twoLossesAreReadFromTheirLogsAndOverlaid() throws {
+        let folder = temporaryFolder()
+        func writeLog(_ name: String, gradient: Double, fooled: Double) throws -> String {
+            let log = try CSVLog(path: "\(folder)/\(name).csv", columns: ["d_loss", "d_fake", "g_grad_norm"])
+            for step in 0..<50 { try log.append(step: step, [1, fooled, gradient * Double(step + 1)]) }
+            try log.close()
+            return log.path
+        }
+        let saturating = try writeLog("saturating", gradient: 0.001, fooled: 0.1)
+        let nonSaturating = try writeLog("non-saturating", gradient: 1, fooled: 0.4)
+        let columns = try CSVLog.read(saturating, columns: ["g_grad_norm", "d_fake"])
+        #expect(columns["g_grad_norm"]?.count == 50 && columns["g_grad_norm"]?[49] == 0.05)
+        #expect(columns["d_fake"]?.allSatisfy { $0 == 0.1 } == true)
+        #expect(throws: WorkbookFileError.self) { try CSVLog.read(saturating, columns: ["w_estimate"]) }
+
+        let figure = try GeneratorLossComparison.figure([.init(name: "saturating", logPath: saturating),
+                                                         .init(name: "non-saturating", logPath: nonSaturating)])
+        #expect(figure.cells.count == 1 && figure.cells[0].count == 2)
+        // Both runs on each panel: the first run's colour and the second's.
+        for panel in figure.cells[0] {
+            let picture = try panel.render()
+            var seen: Set<Int> = []
+            for y in 0..<picture.height {
+                for x in 0..<picture.width {
+                    let color = picture.color(x: x, y: y)
+                    if color == Palette.color(forSeries: 0) { seen.insert(0) }
+                    if color == Palette.color(forSeries: 1) { seen.insert(1) }
+                }
+            }
+            #expect(seen == [0, 1])
+        }
     }
 
     @Test func histogramCountsValuesInRangeIntoTheirBins() {

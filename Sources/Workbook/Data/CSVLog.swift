@@ -92,6 +92,27 @@ public final class CSVLog {
         String(format: "%.9g", value)
     }
 
+    /// The named columns of a log written by `CSVLog`, as numbers (a field that is not one
+    /// reads as NaN, so a plot breaks its line there).
+    public static func read(_ path: String, columns wanted: [String]) throws -> [String: [Double]] {
+        let text = try String(decoding: readFileBytes(path), as: UTF8.self)
+        var lines = text.split(separator: "\n")
+        if !text.hasSuffix("\n") && !lines.isEmpty { lines.removeLast() }    // cut short by a crash
+        let header = lines.first.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
+        var result: [String: [Double]] = [:]
+        for name in wanted {
+            guard let index = header.firstIndex(of: name) else {
+                throw WorkbookFileError(path: path, problem: "has no column \(name) (its columns: \(header.joined(separator: ", ")))",
+                                        fix: "pass the log of a run that records \(name)")
+            }
+            result[name] = lines.dropFirst().map { line in
+                let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+                return index < fields.count ? Double(fields[index]) ?? .nan : .nan
+            }
+        }
+        return result
+    }
+
     static let resumeFix =
         "the log does not belong to the checkpoint: resume with the --out of the run that wrote it, or run without --resume"
 

@@ -26,8 +26,13 @@ public struct BarChart: Figure, Sendable {
     public var width: Int
     /// nil: tall enough for the bars.
     public var height: Int?
+    /// Decimals of every value label, so that a column of scores reads at one precision
+    /// (and matches a table beside it); nil gives each value three significant digits.
+    public var decimals: Int?
 
-    public init(title: String, valueTitle: String, bars: [Bar], width: Int = 1200, height: Int? = nil) {
+    public init(title: String, valueTitle: String, bars: [Bar], width: Int = 1200, height: Int? = nil,
+                decimals: Int? = nil) {
+        self.decimals = decimals
         self.title = title
         self.valueTitle = valueTitle
         self.bars = bars
@@ -64,7 +69,7 @@ public struct BarChart: Figure, Sendable {
                     outer += bar.value < 0 ? -error : error
                 }
                 let anchor = frame.point(outer, slot)
-                valueLabels.append((BarChart.format(bar.value),
+                valueLabels.append((BarChart.format(bar.value, decimals: decimals),
                                     CanvasPoint(x: anchor.x + (bar.value < 0 ? -10 : 10), y: anchor.y),
                                     bar.value < 0 ? .right : .left))
             }
@@ -86,8 +91,10 @@ public struct BarChart: Figure, Sendable {
         }
     }
 
-    /// Three significant digits, without a trailing exponent for everyday magnitudes.
-    static func format(_ value: Double) -> String {
+    /// `decimals` decimals, or else three significant digits, without a trailing exponent for
+    /// everyday magnitudes.
+    static func format(_ value: Double, decimals: Int? = nil) -> String {
+        if let decimals { return String(format: "%.\(decimals)f", value) }
         let magnitude = abs(value)
         if magnitude != 0 && (magnitude < 1e-3 || magnitude >= 1e6) { return String(format: "%.2e", value) }
         let decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : magnitude >= 1 ? 2 : 3

@@ -4,6 +4,8 @@
 public struct FigureGrid: Figure {
     public var title: String
     public var columnTitles: [String]
+    /// Row titles; a "\n" starts a second, regular-weight line under the bold first one
+    /// (e.g. "minimax\ndiscriminator's landscape").
     public var rowTitles: [String]
     /// cells[row][column]; rows may be shorter than others.
     public var cells: [[any Figure]]
@@ -39,8 +41,12 @@ public struct FigureGrid: Figure {
         let titleHeight = title.isEmpty ? 0 : Int(FigureFont.title.lineHeight) + gap
         let columnTitleFont = FigureFont(size: FigureStyle.axisTitleSize, bold: true)
         let columnTitleHeight = columnTitles.isEmpty ? 0 : Int(columnTitleFont.lineHeight) + gap / 2
-        let rowTitleWidth = rowTitles.isEmpty
-            ? 0 : Int((rowTitles.map(columnTitleFont.width(of:)).max() ?? 0).rounded(.up)) + gap
+        let rowTitleLines = rowTitles.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+        let rowTitleSubFont = FigureFont.axisTitle
+        func lineFont(_ index: Int) -> FigureFont { index == 0 ? columnTitleFont : rowTitleSubFont }
+        let rowTitleWidth = rowTitles.isEmpty ? 0 : Int((rowTitleLines.flatMap { lines in
+            lines.enumerated().map { lineFont($0.offset).width(of: $0.element) }
+        }.max() ?? 0).rounded(.up)) + gap
 
         let gridLeft = padding + rowTitleWidth
         let gridWidth = columnWidths.reduce(0, +) + gap * max(0, columnCount - 1)
@@ -72,9 +78,13 @@ public struct FigureGrid: Figure {
                              y: Double(gridTop - columnTitleHeight / 2 - gap / 4), font: columnTitleFont,
                              alignment: .center)
         }
-        for (row, text) in rowTitles.enumerated() where row < rowTops.count {
-            picture.drawText(text, x: Double(gridLeft - gap), y: Double(rowTops[row] + rowHeights[row] / 2),
-                             font: columnTitleFont, alignment: .right)
+        for (row, lines) in rowTitleLines.enumerated() where row < rowTops.count {
+            let lineHeight = columnTitleFont.lineHeight * 1.2
+            let firstCentre = Double(rowTops[row] + rowHeights[row] / 2) - lineHeight * Double(lines.count - 1) / 2
+            for (index, line) in lines.enumerated() {
+                picture.drawText(line, x: Double(gridLeft - gap), y: firstCentre + lineHeight * Double(index),
+                                 font: lineFont(index), alignment: .right)
+            }
         }
         return picture
     }

@@ -62,7 +62,8 @@ public struct Histogram: Figure, Sendable {
         if lower == upper { (lower, upper) = (lower - 0.5, upper + 0.5) }
         let counts = series.map { Histogram.counts($0.values, bins: bins, lower: lower, upper: upper) }
         let highest = Double(counts.joined().max() ?? 0)
-        // On a log axis bars start a little below one count so that single counts still show.
+        // On a log axis bars start below one count so that single counts still show (the axis
+        // then widens to its nearest tick, and bars start at the axis).
         let floor = logarithmicY ? 0.7 : 0
         let top = logarithmicY ? max(highest, 1) * 1.6 : max(highest, 1) * 1.05
         let colorIndices = series.indices.map { series[$0].colorIndex ?? $0 }
@@ -80,7 +81,7 @@ public struct Histogram: Figure, Sendable {
             for (binCounts, color) in zip(counts, colors) {
                 for (bin, count) in binCounts.enumerated() where count > 0 {
                     let topLeft = frame.point(lower + Double(bin) * binWidth, Double(count))
-                    let bottomRight = frame.point(lower + Double(bin + 1) * binWidth, floor)
+                    let bottomRight = frame.point(lower + Double(bin + 1) * binWidth, frame.y.lower)
                     var bar = CanvasRect(x: topLeft.x, y: topLeft.y, width: bottomRight.x - topLeft.x,
                                    height: bottomRight.y - topLeft.y)
                     if bar.width >= 8 {       // a hairline gap between wide bars

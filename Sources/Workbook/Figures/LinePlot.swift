@@ -11,8 +11,9 @@ public struct LinePlot: Figure, Sendable {
         public var name: String
         public var x: [Double]
         public var y: [Double]
-        /// EMA weight in [0, 1): when set, the raw values are drawn faint and an
-        /// exponentially smoothed line (weight 0.9 averages about the last ten points) over them.
+        /// Smoothing weight in [0, 1): when set, the raw values are drawn faint and a smoothed
+        /// line over them, an exponential average run forwards and then backwards (weight 0.9
+        /// averages about ten points on either side), so that its peaks sit over the raw ones.
         public var smoothing: Double?
         /// Palette position; nil means the series' position in the plot.
         public var colorIndex: Int?
@@ -63,7 +64,8 @@ public struct LinePlot: Figure, Sendable {
         let (xLow, xHigh) = xRange.map { ($0.lowerBound, $0.upperBound) }
             ?? PlotAxis.dataRange(xs, logarithmic: false, padding: 0)
         let (yLow, yHigh) = yRange.map { ($0.lowerBound, $0.upperBound) }
-            ?? PlotAxis.dataRange(ys, logarithmic: logarithmicY, padding: 0.05)
+            // A log axis needs no padding: it widens to the ticks around the data anyway.
+            ?? PlotAxis.dataRange(ys, logarithmic: logarithmicY, padding: logarithmicY ? 0 : 0.05)
         let colorIndices = series.indices.map { series[$0].colorIndex ?? $0 }
         let colors = colorIndices.map(Palette.color(forSeries:))
         let frame = PlotFrame(
@@ -80,7 +82,7 @@ public struct LinePlot: Figure, Sendable {
                 }
             }
             for (series, color) in zip(series, colors) {
-                let y = series.smoothing.map { LinePlot.exponentialMovingAverage(series.y, weight: $0) } ?? series.y
+                let y = series.smoothing.map { LinePlot.zeroPhaseSmoothing(series.y, weight: $0) } ?? series.y
                 for piece in pieces(x: series.x, y: y, frame: frame) {
                     layer.polyline(piece, color: color, width: FigureStyle.lineWidth)
                 }
@@ -101,6 +103,15 @@ public struct LinePlot: Figure, Sendable {
             }
         }
         return pieces.filter { !$0.isEmpty }
+    }
+
+    /// A centred smoother: the exponential moving average run forwards and then backwards
+    /// over its own output. A one-way average lags the data by about 1/(1 − weight) points, so
+    /// its peaks come late; the two passes' lags cancel (a symmetric, zero-phase filter).
+    /// Non-finite values are carried over as they are and do not disturb the average.
+    static func zeroPhaseSmoothing(_ values: [Double], weight: Double) -> [Double] {
+        let forwards = exponentialMovingAverage(values, weight: weight)
+        return exponentialMovingAverage(forwards.reversed(), weight: weight).reversed()
     }
 
     /// Exponential moving average with bias correction (as TensorBoard does), so that the

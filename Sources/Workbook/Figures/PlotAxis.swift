@@ -18,8 +18,11 @@ struct PlotAxis: Sendable {
         return (value - lower) / (upper - lower)
     }
 
-    /// Chooses about `target` ticks with round values and labels them.
+    /// Chooses about `target` ticks with round values and labels them. A log axis is first
+    /// widened to the nearest ticks outside its range, so that a reader can always read off a
+    /// value above and below the data (a log axis between two ticks has no scale).
     mutating func placeTicks(target: Int) {
+        if isLogarithmic { (lower, upper) = PlotAxis.logRangeEnclosedByTicks(lower: lower, upper: upper) }
         (ticks, labels) = isLogarithmic
             ? PlotAxis.logTicks(lower: lower, upper: upper)
             : PlotAxis.linearTicks(lower: lower, upper: upper, target: target)
@@ -50,21 +53,39 @@ struct PlotAxis: Sendable {
         return (ticks, labels)
     }
 
+    /// The smallest range around `lower...upper` whose ends are ticks of `logTicks`.
+    static func logRangeEnclosedByTicks(lower: Double, upper: Double) -> (Double, Double) {
+        guard lower > 0, upper >= lower, upper.isFinite else { return (lower, upper) }
+        var low = lower, high = upper
+        // Widening can add a decade and so change which ticks are chosen: repeat until stable.
+        for _ in 0..<4 {
+            let candidates = logTickCandidates(lower: low, upper: high)
+            low = candidates.last { $0 <= lower * (1 + 1e-9) } ?? low
+            high = candidates.first { $0 >= upper * (1 - 1e-9) } ?? high
+            let ticks = logTicks(lower: low, upper: high).0
+            if let first = ticks.first, let last = ticks.last,
+               first <= lower * (1 + 1e-9), last >= upper * (1 - 1e-9) { break }
+        }
+        return (low, high)
+    }
+
     /// Ticks at powers of ten; when the range spans few decades, also at 2 and 5 times them.
     static func logTicks(lower: Double, upper: Double) -> ([Double], [String]) {
+        let ticks = logTickCandidates(lower: lower, upper: upper)
+            .filter { $0 >= lower * (1 - 1e-9) && $0 <= upper * (1 + 1e-9) }
+        let labels = ticks.map { tick in format(tick, stepExponent: Int(floor(log10(tick) + 1e-9))) }
+        return (ticks, labels)
+    }
+
+    /// The values `logTicks` chooses from for this range, reaching one step beyond each end.
+    private static func logTickCandidates(lower: Double, upper: Double) -> [Double] {
         let low = Int(floor(log10(lower))), high = Int(ceil(log10(upper)))
         let decades = high - low
         let multipliers: [Double] = decades <= 2 ? [1, 2, 5] : [1]
         let stride = max(1, decades / 8)    // keep at most about eight labels
-        var ticks: [Double] = []
-        for power in Swift.stride(from: low, through: high, by: stride) {
-            for multiplier in multipliers {
-                let tick = multiplier * pow(10, Double(power))
-                if tick >= lower * (1 - 1e-9) && tick <= upper * (1 + 1e-9) { ticks.append(tick) }
-            }
+        return Swift.stride(from: low - stride, through: high + stride, by: stride).flatMap { power in
+            multipliers.map { $0 * pow(10, Double(power)) }
         }
-        let labels = ticks.map { tick in format(tick, stepExponent: Int(floor(log10(tick) + 1e-9))) }
-        return (ticks, labels)
     }
 
     /// Formats a tick value given the power of ten of the tick step: plain decimals for

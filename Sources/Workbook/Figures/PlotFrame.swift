@@ -62,7 +62,10 @@ struct PlotFrame {
         var right = padding
         if let colorBar {
             colorBarTicks = PlotAxis.linearTicks(lower: colorBar.lower, upper: colorBar.upper, target: 5)
-            let labelWidth = colorBarTicks.labels.map(tickFont.width(of:)).max() ?? 0
+            // Room for labels as wide as "-0.0000" whatever this bar's are, so that panels in a
+            // grid with different colour bars keep plot areas of one size.
+            let labelWidth = max(colorBarTicks.labels.map(tickFont.width(of:)).max() ?? 0,
+                                 tickFont.width(of: "-0.0000"))
             right += PlotFrame.colorBarGap + PlotFrame.colorBarWidth + PlotFrame.tickGap + 6 + labelWidth
             if !colorBar.title.isEmpty { right += 12 + axisFont.lineHeight }
         }

@@ -29,6 +29,14 @@ public func generatorLoss(fakeLogits: Tensor, _ kind: GeneratorLossKind = .nonSa
 public enum GeneratorLossKind: String, CaseIterable, Sendable {
     case nonSaturating = "non-saturating"
     case saturating
+
+    /// What G minimises, for legends: "−log D(G(z))" or "log(1 − D(G(z)))".
+    public var formula: String {
+        switch self {
+        case .nonSaturating: "−log D(G(z))"
+        case .saturating: "log(1 − D(G(z)))"
+        }
+    }
 }
 
 /// The mean probability D assigns to "real", from its logits.

@@ -41,6 +41,8 @@ public final class TrainingRun {
     }
 
     public func figurePath(_ what: String) -> String { "\(settings.outputFolder)/\(name)_\(what).png" }
+    /// The per-step CSV log `train` writes.
+    public var logPath: String { "\(settings.outputFolder)/\(name)_log.csv" }
 
     /// `<--checkpoint-dir>/<name>`, so that several runs of one chapter never share files.
     public var checkpointFolder: String { "\(settings.checkpointFolder)/\(name)" }
@@ -111,7 +113,7 @@ public final class TrainingRun {
         if step > totalSteps, let checkpoint {
             exitWithError("\(checkpoint.path): the checkpoint is at step \(step), beyond this run's \(totalSteps) steps — pass the --epochs or --steps it was trained with, or run without --resume")
         }
-        let csv = orExit { try CSVLog(path: "\(settings.outputFolder)/\(name)_log.csv", columns: metrics,
+        let csv = orExit { try CSVLog(path: logPath, columns: metrics,
                                       resumingAt: settings.resume ? step : nil) }
         if csv.droppedRows > 0 {
             print("note: \(csv.path): dropped \(csv.droppedRows) rows logged after the checkpoint at step \(step)")

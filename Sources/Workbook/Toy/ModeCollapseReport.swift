@@ -3,6 +3,7 @@ import Foundation
 extension ModeCollapse {
     /// The GAN Lab picture: one row per run (method), one column per snapshot; each panel
     /// shows real and generated points over a heat map of what D or C says about the plane.
+    /// Every panel has the same size, so that the rows can be compared point by point.
     public static func figure(of runs: [Run], title: String) -> FigureGrid {
         let distribution = runs[0].distribution
         let grid = LandscapeGrid(distribution)
@@ -12,19 +13,22 @@ extension ModeCollapse {
             run.snapshots.map { snapshot in
                 let probability = run.recipe.method.judgesWithProbability
                 return ScatterPlot(
-                    xRange: -limit...limit, yRange: -limit...limit,
+                    xTitle: "x₁", yTitle: "x₂", xRange: -limit...limit, yRange: -limit...limit,
                     series: [.init(name: "generated", interleaved: snapshot.samples, colorIndex: 1),
                              .init(name: "real", interleaved: real, colorIndex: 6)],
                     heatMap: HeatMap(values: snapshot.landscape.map(Double.init), rows: grid.resolution,
                                      columns: grid.resolution, range: probability ? 0...1 : nil,
                                      title: probability ? "D(x)" : "C(x)"),
-                    dotRadius: 2.5, dotOpacity: 0.6, showsLegend: false, width: 560, height: 470)
+                    dotRadius: 2.5, dotOpacity: 0.6, showsLegend: false, width: 680, height: 480)
             }
         }
         return FigureGrid(
             title: title,
             columnTitles: runs[0].snapshots.map { "after \($0.step) generator steps" },
-            rowTitles: runs.map(\.recipe.method.name),
+            rowTitles: runs.map { run in
+                run.recipe.method.name + "\n"
+                    + (run.recipe.method.judgesWithProbability ? "discriminator's landscape" : "critic's landscape")
+            },
             legend: [LegendItem(name: "real data", colorIndex: 6, marker: .dot),
                      LegendItem(name: "generated", colorIndex: 1, marker: .dot)],
             cells: cells)
