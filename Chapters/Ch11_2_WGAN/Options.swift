@@ -24,7 +24,7 @@ struct Options: ParsableCommand, Sendable {
 
     func validate() throws {
         try requirePositive(clip, "--clip")
-        try requirePositive(nCritic, "--n-critic")
+        try requireInRange(nCritic, "--n-critic", 1...SanityLimits.repetitions)
     }
 }
 

@@ -20,7 +20,7 @@ struct Options: ParsableCommand, Sendable {
 
     func validate() throws {
         try requirePositive(lambda, "--lambda")
-        try requirePositive(nCritic, "--n-critic")
+        try requireInRange(nCritic, "--n-critic", 1...SanityLimits.repetitions)
     }
 }
 

@@ -107,6 +107,14 @@ struct ChapterTests {
         #expect(!run.errors.contains("Fatal error"))
     }
 
+    /// An absurd critic count is refused at once instead of minutes of silence.
+    @Test(arguments: ["Ch11_2_WGAN", "Ch11_3_WGANGP"])
+    func absurdCriticCountsAreRefused(chapter: String) throws {
+        let run = try runChapter(chapter, ["--quick", "--n-critic", "1000000000"])
+        #expect(run.status == 64)
+        #expect(run.errors.hasPrefix("error: --n-critic must be between 1 and 10000"), "\(run.errors)")
+    }
+
     @Test func missingDataNamesTheFix() throws {
         let run = try runChapter("Ch11_2_Minimax", ["--quick", "--data", "/nonexistent/folder"])
         #expect(run.status == 1)
