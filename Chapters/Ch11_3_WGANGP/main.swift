@@ -119,7 +119,7 @@ penaltyRun.finish()
  *Both: `swift run Ch11_3_WGANGP --compare`.*
 
  The estimate of W is what makes a Wasserstein GAN pleasant to train: after the critic's
- first rise (a fast one, with a dip, then a slower one to a peak near iteration 130) it
+ first rise (a fast one, with a dip, then a slower one to a peak near iteration 110) it
  falls as the samples improve, with one bump on the way, so the curve doubles as a
  progress bar for quality, something the minimax losses never were. The gradient norm at
  the interpolates settles a little above 1, where the penalty holds it.
