@@ -245,9 +245,11 @@ orExit {
  $2\,\mathbb E\|X - Y\| - \mathbb E\|X - X'\| - \mathbb E\|Y - Y'\|$, zero exactly when the two
  distributions agree (it is the maximum mean discrepancy with the distance kernel, so there
  is no bandwidth to choose). The *true distribution* row scores fresh real samples in the same
- way and shows the estimate's noise floor. A mode counts as *covered* when at least a fifth of
- its fair share of the 10,000 samples lands within three standard deviations (0.06) of its
- centre; *high-quality* is the share of all samples that land that close to some mode.
+ way and shows the estimate's noise floor. A sample is *high quality* when it lies within
+ three standard deviations (0.06) of its nearest mode, and a mode counts as *covered* when at
+ least a fifth of its fair share of all N = 10,000 samples, N/(5K) for K modes, is high
+ quality and nearest to it (§11.3 counts modes the same way); the *high-quality* column is
+ the share of all samples that are.
  Log-likelihoods are nats per held-out point in the data's units; for the ring the true
  value is known and printed in the first row. Times are wall-clock seconds on the machine
  that ran the command and vary with its load; compare them within the table.

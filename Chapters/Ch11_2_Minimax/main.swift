@@ -109,10 +109,24 @@ run.train(metrics: MinimaxStep.metrics, snapshot: { G(fixedNoise).reshaped([-1] 
  * **Mismatched ranges.** It fed the discriminator real images in [0, 1] and generated
    images in [−1, 1] (tanh). Any pixel below 0 then proves an image fake, which D learns at
    once, and G is pushed toward the wrong range. We scale real pixels to [−1, 1].
- * **`sigmoid().log()`.** For a confident discriminator (logit below about −90 in single
-   precision) the sigmoid underflows to 0 and its log to −∞; the loss becomes infinite and
-   training dies. Binary cross-entropy on logits, computed as softplus, is exact for any
-   logit.
+ * **`sigmoid().log()`.** The original forms the probability D = σ(x) of a logit x first and
+   takes logarithms after, in two places, and each fails at one end of single precision.
+   `D(x).log()` is log 0 = −∞ once a logit falls below about −88, where e^(−x) overflows and
+   σ(x) underflows to 0. `(1 − D(G(z))).log()` fails much sooner: σ(x) rounds to exactly 1
+   once x passes about +17 (e^(−17) is below the 2⁻²⁴ spacing of Float32 numbers near 1), so
+   a fake that D confidently calls real already gives log 0. Either way the loss becomes
+   infinite and training dies. On logits neither can happen, as the code below shows.
+
+ Since −log σ(x) = softplus(−x) and −log(1 − σ(x)) = softplus(x), binary cross-entropy with
+ target y is softplus(x) − x·y, which our losses compute without ever forming σ(x)
+ (`Sources/NN/Losses.swift`):
+
+ <!-- snippet: Sources/NN/Losses.swift#bce-on-logits -->
+
+ and softplus(x) = log(1 + eˣ) is computed as max(x, 0) + log1p(e^(−|x|)), which never
+ overflows and stays exact to rounding for any logit (`Sources/Tensor/Elementwise.swift`):
+
+ <!-- snippet: Sources/Tensor/Elementwise.swift#softplus -->
 
  A smaller change: samples are written as one grid per epoch (and an animation), not as 64
  separate PNG files.
@@ -150,12 +164,15 @@ run.plot("scores", title: "What the discriminator believes", yTitle: "mean D(·)
 
  *Both: `swift run Ch11_2_Minimax`. Faint lines are per iteration, bold ones smoothed.*
 
- The curves tell the story of the game. In the first few hundred iterations D wins easily:
- D(x) climbs toward 0.9 and D(G(z)) falls below 0.2, and the generator's loss rises to
- about 3.5. The non-saturating loss keeps G's gradient large exactly then, and from about
- iteration 1,500 G catches up: D(G(z)) rises steadily, D(x) falls, and both losses drift
- toward the equilibrium values of a discriminator that can no longer tell (log 4 ≈ 1.39
- for D, log 2 ≈ 0.69 for G).
+ The curves tell the story of the game (the averages below are over 100 iterations of the
+ run's log, `figures/ch11_2_minimax_log.csv`). In the first few hundred iterations D wins
+ easily: D(x) climbs to 0.91 and the generator's loss rises to 3.77, around iteration 500.
+ D(G(z)) keeps falling for longer: its average first drops below 0.2 at iteration 800 and
+ is lowest, 0.15, around iteration 1,000. The non-saturating loss keeps G's gradient large exactly then, and
+ from there G catches up: D(G(z)) rises, D(x) falls, and the losses move toward the values
+ of a discriminator that can no longer tell (log 4 ≈ 1.39 for D, log 2 ≈ 0.69 for G)
+ without reaching them in five epochs: over the last 500 iterations D's loss averages 1.08,
+ G's 1.50, D(x) 0.63 and D(G(z)) 0.37.
 
  ### Seeing the vanishing gradient
 
@@ -184,8 +201,8 @@ run.finish()
 /*:
  ![Gradient norm with the non-saturating loss](figures/ch11_2_minimax_generator_gradient.png)
 
- *`swift run Ch11_2_Minimax`: with −log D(G(z)), G's gradient grows to nearly 10 as soon
- as D starts rejecting its samples.*
+ *`swift run Ch11_2_Minimax`: with −log D(G(z)), G's gradient norm grows to 8.8 on average
+ over 100 iterations (13.7 at its largest) as soon as D starts rejecting its samples.*
 
  ![Gradient norm with the saturating loss](figures/saturating/ch11_2_minimax_generator_gradient.png)
 
@@ -193,8 +210,8 @@ run.finish()
  the same networks, seed and data with log(1 − D(G(z))).*
 
  While D is winning (the first 2,000 iterations), the saturating loss delivers a gradient
- about ten times smaller than the non-saturating one, below 0.05 in 63 iterations and below
- 0.01 in 5. That is the flat region of log(1 − D) at D ≈ 0, measured. The
+ about a twelfth of the non-saturating one's on average, below 0.05 in 58 of those
+ iterations and below 0.01 in 5. That is the flat region of log(1 − D) at D ≈ 0, measured. The
  generator still learns, slowly, because Adam rescales small gradients; with plain SGD the
  difference would be starker.
  */

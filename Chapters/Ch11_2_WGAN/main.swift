@@ -41,8 +41,10 @@ let latent = run.settings.latentDimension
 
  The duality only holds over Lipschitz functions. The original WGAN enforces this crudely:
  after every critic update, every weight is clipped to [−c, c] (c = 0.01, `--clip`). A
- network with bounded weights has a bounded Lipschitz constant, so the critic computes a
- multiple of W, which is enough for the generator's gradient.
+ network with bounded weights has a bounded Lipschitz constant K, so the best clipped critic
+ estimates at most K·W, a scaled W and not W itself. It reaches K·W only if the clipped
+ network can represent the optimal critic, and usually it cannot: a clipped critic
+ underfits, as the weight histogram below and §11.3's comparison show.
 
  The networks are the minimax section's MLPs; the discriminator's last layer is already
  linear, so its score is unbounded, as a critic's must be. The WGAN paper
@@ -137,8 +139,9 @@ run.finish()
  *Both: `swift run Ch11_2_WGAN`. The histogram's y axis is logarithmic.*
 
  Five epochs are not enough for a weight-clipped WGAN with the paper's small learning rate:
- every sample is the same blurred silhouette, and the estimate of W oscillates instead of
- falling. The histogram shows why clipping is a blunt instrument: it does not make the
+ every sample is the same blurred silhouette, and the estimate of W rises instead of
+ falling, from 0.03 at the first iteration to 3.39 on average over the last 100, swinging
+ between −1.44 and 6.21 on the way. The histogram shows why clipping is a blunt instrument: it does not make the
  critic Lipschitz in a smart way, it pushes the weights to the box's walls. The two bins at
  ±0.01 hold more than ten times as many weights as any bin between them, so a large part of
  the critic is pinned there rather than learned, which limits what it can represent. The

@@ -20,9 +20,12 @@
  **What the Wasserstein critic changes.** The critic of a WGAN estimates the Wasserstein
  distance, the cost of moving the generated mass onto the real mass. A missing mode costs
  its full share of mass times the distance it has to travel, so it always counts, however far
- away it is. Because the critic is kept Lipschitz instead of being squashed by a sigmoid, its
- slope cannot vanish and cannot explode: it stays useful over the whole plane, and
- generated points anywhere feel a pull towards the real data. The critic is also retrained
+ away it is. The critic is kept Lipschitz instead of being squashed by a sigmoid, so its
+ slope cannot explode, and no sigmoid flattens it where the critic is confident: a
+ well-fitted critic stays useful over the whole plane, and generated points anywhere feel a
+ pull towards the real data. A Lipschitz bound caps the slope from above only, though; it
+ does not stop it from vanishing, and §11.3's weight-clipped critic shows exactly that, a
+ gradient norm that stays well below 1. The critic is also retrained
  (n_critic = 5 updates) before every generator step, so the generator cannot exploit a stale
  critic by piling its samples onto one point. That is the theory. How well the critic
  meets its constraint decides how much of it survives in practice: clipping the weights
@@ -32,10 +35,10 @@
  **The experiment.** Images make modes hard to count, so we use two mixtures of Gaussians in
  the plane: a ring of 8 (standard deviation 0.02, radius 2) and a 5 × 5 grid of 25
  (standard deviation 0.05, spacing 2). Counting follows the usual rules from the literature
- (unrolled GANs, VEEGAN, PacGAN). Of 2,500 generated samples, a sample is
- **high quality** when it lies within 3 standard deviations of its nearest mode, and a mode
- is **covered** when it receives at least a fifth of an even share of the high-quality
- samples.
+ (unrolled GANs, VEEGAN, PacGAN), with the same definitions as §11.1. Of N = 2,500
+ generated samples, a sample is **high quality** when it lies within 3 standard deviations
+ of its nearest mode, and a mode is **covered** when at least a fifth of its fair share of
+ all N samples, N/(5K) for K modes, is high quality and nearest to it.
 
  This file is the section: `swift run Ch11_3_ModeCollapse` runs it (`--help` lists every
  option).

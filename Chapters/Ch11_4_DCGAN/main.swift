@@ -45,7 +45,8 @@ let batchSize = run.settings.batchSize
  A stride-s convolution shrinks its input about s times; a transposed convolution is its
  mirror image and grows it. One way to see exactly what it computes: spread the input's
  pixels s apart (s − 1 zeros between neighbours), put a border of k − 1 − p zeros around
- them, and slide an ordinary k×k kernel over the result with stride 1. The spread grid has
+ them, and slide the k×k kernel, rotated by 180° (flipped top to bottom and left to
+ right), over the result as an ordinary convolution with stride 1. The spread grid has
  (in − 1)·s + 1 + 2(k − 1 − p) pixels per side, and a k×k kernel fits in that many minus
  k − 1 positions, which gives the output size
 

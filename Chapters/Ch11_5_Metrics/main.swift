@@ -87,7 +87,7 @@
 
  The Fréchet distance compares generated with real images. Fit a Gaussian to each set's
  features, N(μ_r, Σ_r) and N(μ_g, Σ_g), and measure the distance between the two Gaussians
- (the 2-Wasserstein distance, which has a closed form for Gaussians):
+ (the *squared* 2-Wasserstein distance, W₂², which has a closed form for Gaussians):
 
  $$\mathrm{FD} = \lVert \mu_r - \mu_g \rVert^2 + \operatorname{Tr}\Sigma_r + \operatorname{Tr}\Sigma_g - 2\operatorname{Tr}\big(\Sigma_r^{1/2}\,\Sigma_g\,\Sigma_r^{1/2}\big)^{1/2}.$$
 
@@ -202,7 +202,7 @@
  test set. The undamaged baseline is FD 1.2: that is the sampling noise of real against real
  at this N. The scales differ from one disturbance to the next, and that is informative:
  our classifier barely minds a grey square until it covers most of the garment (FD 6 at
- strength 0.4, a third of the way to the heavy end's 161), and it minds per-pixel noise most
+ strength 0.4, under 4 % of the heavy end's 161), and it minds per-pixel noise most
  (FD 97 already at strength 0.2), because a network trained only on clean 28 × 28 images
  never saw speckles. Replacing images by trousers is felt by all three metrics: FD and KID
  because the class mix drifts away from the real one, IS because the marginal p(y)

@@ -1,8 +1,10 @@
 import Tensor
 
+// snippet.bce-on-logits
 /// Binary cross-entropy of `logits` against `targets` in [0, 1], averaged:
-/// mean(softplus(x) − x·y). Working on logits keeps it finite for any |x| (computing
-/// log(sigmoid(x)) first underflows to log 0 = −∞ for x below about −100).
+/// mean(softplus(x) − x·y). Working on logits keeps it finite for any |x|: in Float32,
+/// log(sigmoid(x)) is log 0 = −∞ for x below about −88, and log(1 − sigmoid(x)) for x
+/// above about +17.
 public func binaryCrossEntropy(logits: Tensor, targets: Tensor) -> Tensor {
     (logits.softplus() - logits * targets).mean()
 }
@@ -11,6 +13,7 @@ public func binaryCrossEntropy(logits: Tensor, targets: Tensor) -> Tensor {
 public func binaryCrossEntropy(logits: Tensor, target: Float) -> Tensor {
     target == 0 ? logits.softplus().mean() : (logits.softplus() - logits * target).mean()
 }
+// snippet.end
 
 /// Mean squared error.
 public func meanSquaredError(_ prediction: Tensor, _ target: Tensor) -> Tensor {

@@ -169,6 +169,7 @@ extension Tensor {
         }
     }
 
+    // snippet.softplus
     /// log(1 + exp(x)), computed without overflow for any x.
     public func softplus() -> Tensor {
         struct K: UnaryKernel {
@@ -178,6 +179,7 @@ extension Tensor {
         }
         return Tensor.result(unary(self, K()), [self]) { g, _, _ in [g * self.sigmoid()] }
     }
+    // snippet.end
 
     /// Values limited to [low, high]; the gradient is zero where a limit applies.
     public func clamped(to range: ClosedRange<Float>) -> Tensor {

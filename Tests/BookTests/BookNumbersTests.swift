@@ -1,0 +1,346 @@
+import Foundation
+import Testing
+
+/// Every number book.md quotes from a committed run log (figures/*.csv) or table
+/// (figures/*.md), checked against that file: the book must contain the claim's text, and the
+/// number in it must be what the data gives, rounded as printed. Numbers from papers, option
+/// defaults and hyperparameters are not claims about a run and are not listed.
+@Suite("book.md's numbers match the committed logs and tables")
+struct BookNumbersTests {
+    /// A fragment of book.md (whitespace collapsed) and what the data says about it: either a
+    /// computed text that must appear inside the fragment, or a fact that must hold.
+    struct Claim: CustomStringConvertible, Sendable {
+        let fragment: String
+        let source: String
+        let check: @Sendable () throws -> Check
+        var description: String { "\"\(fragment)\" (\(source))" }
+    }
+    enum Check: Sendable { case text(String), holds(Bool) }
+
+    static func quotes(_ fragment: String, _ source: String, _ value: @escaping @Sendable () throws -> String) -> Claim {
+        Claim(fragment: fragment, source: source) { .text(try value()) }
+    }
+    static func states(_ fragment: String, _ source: String, _ fact: @escaping @Sendable () throws -> Bool) -> Claim {
+        Claim(fragment: fragment, source: source) { .holds(try fact()) }
+    }
+
+    // MARK: reading the committed files
+
+    static func text(_ path: String) throws -> String {
+        try String(contentsOf: repositoryRoot.appendingPathComponent(path), encoding: .utf8)
+    }
+    /// One column of a CSV log, one value per iteration.
+    static func column(_ name: String, of path: String) throws -> [Double] {
+        let lines = try text(path).split(separator: "\n")
+        let header = lines[0].split(separator: ",").map(String.init)
+        guard let index = header.firstIndex(of: name) else { throw LogError("\(path) has no column \(name)") }
+        return lines.dropFirst().map { Double($0.split(separator: ",")[index])! }
+    }
+    static func rows(of path: String) throws -> Int { try text(path).split(separator: "\n").count - 1 }
+    static func mean<C: Collection>(_ values: C) -> Double where C.Element == Double {
+        values.reduce(0, +) / Double(values.count)
+    }
+    /// Means over every window of `width` consecutive iterations, by the window's first iteration.
+    static func windowMeans(_ values: [Double], width: Int) -> [Double] {
+        var sums = [0.0]  // sums[i] = values[0] + … + values[i − 1]
+        for value in values { sums.append(sums.last! + value) }
+        return (0...(values.count - width)).map { (sums[$0 + width] - sums[$0]) / Double(width) }
+    }
+    static func sampleStandardDeviation(_ values: [Double]) -> Double {
+        let m = mean(values)
+        return (values.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(values.count - 1)).squareRoot()
+    }
+    static func f(_ value: Double, _ decimals: Int) -> String { String(format: "%.\(decimals)f", value) }
+    static func thousands(_ value: Int) -> String {
+        let formatter = NumberFormatter()
+        formatter.numberStyle = .decimal
+        formatter.groupingSeparator = ","
+        formatter.locale = Locale(identifier: "en_US")
+        return formatter.string(from: NSNumber(value: value))!
+    }
+    /// The cells of a Markdown table row whose first cell is `key`.
+    static func tableRow(_ key: String, in path: String) throws -> [String] {
+        for line in try text(path).split(separator: "\n") where line.hasPrefix("|") {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            if cells.first == key { return cells }
+        }
+        throw LogError("\(path) has no row \(key)")
+    }
+    static func cell(_ key: String, _ index: Int, in path: String) throws -> Double {
+        let raw = try tableRow(key, in: path)[index]
+        let number = raw.prefix { "0123456789.-".contains($0) }
+        guard let value = Double(number) else { throw LogError("\(path): \(key) cell \(index) is \(raw)") }
+        return value
+    }
+    /// The rows of the mode-collapse table for one data set and method: its "m ± s" cells.
+    static func modeRow(_ dataSet: String, _ method: String) throws -> (modes: (Double, Double), quality: (Double, Double)) {
+        for line in try text(modeTable).split(separator: "\n") {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count >= 5, cells[0] == dataSet, cells[1] == method else { continue }
+            func pair(_ s: String) -> (Double, Double) {
+                let parts = s.split(separator: " ")
+                return (Double(parts[0])!, Double(parts[2])!)
+            }
+            return (pair(cells[3]), pair(cells[4]))
+        }
+        throw LogError("no mode-collapse row \(dataSet) \(method)")
+    }
+    struct LogError: Error, CustomStringConvertible { let description: String; init(_ d: String) { description = d } }
+
+    static let minimax = "figures/ch11_2_minimax_log.csv"
+    static let saturating = "figures/saturating/ch11_2_minimax_log.csv"
+    static let wgan = "figures/ch11_2_wgan_log.csv"
+    static let rgan = "figures/ch11_2_rgan_log.csv"
+    static let wgangp = "figures/ch11_3_wgangp_log.csv"
+    static let clipping = "figures/ch11_3_wgangp_clipping_log.csv"
+    static let dcgan = "figures/ch11_4_dcgan_log.csv"
+    static let cgan = "figures/ch11_4_cgan_log.csv"
+    static let toyTable = "figures/ch11_1_generative_models_table.md"
+    static let modeTable = "figures/ch11_3_mode_collapse_table.md"
+    static let leaderboard = "figures/ch11_5_metrics_leaderboard.md"
+
+    static func toy(_ family: String, _ column: Int) throws -> Double { try cell(family, column, in: toyTable) }
+    static func board(_ model: String, _ column: Int) throws -> Double { try cell(model, column, in: leaderboard) }
+
+    // MARK: the claims
+
+    static let claims: [Claim] = [
+        // 11.1: prose about the comparison table (columns: 1 parameters, 2 training s, 3 sampling s,
+        // 4 energy distance, 5 modes, 6 high-quality %, 7 log-likelihood).
+        states("between 23,000 and 36,000 weights", toyTable) {
+            let counts = try ["VAE", "autoregressive", "flow (RealNVP)", "energy-based", "GAN", "diffusion (DDPM)"].map { try toy($0, 1) }
+            return counts.min()! >= 23_000 && counts.max()! <= 36_000
+        },
+        quotes("mixture reaches 2.21 nats per held-out point", toyTable) { f(try toy("autoregressive", 7), 2) },
+        quotes("against the true distribution's 2.89", toyTable) { f(try toy("true distribution", 7), 2) },
+        quotes("and the flow −0.22", toyTable) { "−" + f(-(try toy("flow (RealNVP)", 7)), 2) },
+        quotes("certify a lower bound, −2.07", toyTable) {
+            let raw = try tableRow("VAE", in: toyTable)[7]  // "≥ -2.07 (ELBO)"
+            return "−" + raw.split(separator: " ")[1].dropFirst()
+        },
+        quotes("only 7% of them land on a mode", toyTable) { "\(Int(try toy("flow (RealNVP)", 6)))%" },
+        quotes("lowest energy distance (0.0007", toyTable) {
+            let own = try toy("autoregressive", 4)
+            let others = try ["VAE", "flow (RealNVP)", "energy-based", "GAN", "diffusion (DDPM)"].map { try toy($0, 4) }
+            return own < others.min()! ? f(own, 4) : "not the lowest"
+        },
+        quotes("close to the 0.0001 noise floor", toyTable) { f(abs(try toy("true distribution", 4)), 4) },
+        quotes("cheapest to train (3 s)", toyTable) {
+            let own = try toy("autoregressive", 2)
+            let others = try ["VAE", "flow (RealNVP)", "energy-based", "GAN", "diffusion (DDPM)"].map { try toy($0, 2) }
+            return own < others.min()! ? "(\(f(own, 0)) s)" : "not the cheapest"
+        },
+        quotes("its energy distance, 0.034, is a third of the flow's", toyTable) {
+            let ratio = try toy("flow (RealNVP)", 4) / toy("VAE", 4)
+            return (2.5...3.5).contains(ratio) ? f(try toy("VAE", 4), 3) : "ratio \(ratio)"
+        },
+        quotes("almost none (2%) fall within 0.06", toyTable) { "(\(Int(try toy("VAE", 6)))%)" },
+        quotes("90% of its samples sit on a mode", toyTable) { "\(Int(try toy("energy-based", 6)))%" },
+        quotes("(energy distance 0.0068)", toyTable) { f(try toy("energy-based", 4), 4) },
+        quotes("9.6 s per 10,000 samples", toyTable) { f(try toy("energy-based", 3), 1) + " s" },
+        quotes("about 300 times the VAE's 0.03 s", toyTable) {
+            let ratio = try toy("energy-based", 3) / toy("VAE", 3)
+            return (250...350).contains(ratio) ? f(try toy("VAE", 3), 2) + " s" : "ratio \(ratio)"
+        },
+        quotes("(5% high-quality, no mode covered, the largest energy distance, 0.10, level with the flow's)", toyTable) {
+            let gan = try toy("GAN", 4), flow = try toy("flow (RealNVP)", 4)
+            let largest = try ["VAE", "autoregressive", "energy-based", "diffusion (DDPM)"].allSatisfy { try toy($0, 4) < gan }
+            let covered = try toy("GAN", 5)
+            return largest && abs(gan - flow) < 0.005 && covered == 0
+                ? "(\(Int(try toy("GAN", 6)))% high-quality, no mode covered, the largest energy distance, \(f(gan, 2))" : "mismatch"
+        },
+        quotes("as fast as the VAE's, one pass: 0.03 s per 10,000", toyTable) {
+            (try toy("GAN", 3)) == (try toy("VAE", 3)) ? f(try toy("GAN", 3), 2) + " s" : "differs"
+        },
+        quotes("Its energy distance, 0.017, is the third best", toyTable) {
+            let own = try toy("diffusion (DDPM)", 4)
+            let better = try ["VAE", "autoregressive", "flow (RealNVP)", "energy-based", "GAN"].filter { try toy($0, 4) < own }
+            return better.sorted() == ["autoregressive", "energy-based"] ? f(own, 3) : "rank differs"
+        },
+        quotes("(9% high-quality;", toyTable) { "(\(Int(try toy("diffusion (DDPM)", 6)))%" },
+        quotes("3.1 s per 10,000, about 100 times the GAN", toyTable) {
+            let ratio = try toy("diffusion (DDPM)", 3) / toy("GAN", 3)
+            return (80...120).contains(ratio) ? f(try toy("diffusion (DDPM)", 3), 1) + " s" : "ratio \(ratio)"
+        },
+
+        // 11.2 minimax: the default run's log and the saturating run's.
+        quotes("5 epochs of Fashion-MNIST, 4,685 iterations of 64 images", minimax) { thousands(try rows(of: minimax)) },
+        quotes("D(x) climbs to 0.91", minimax) { f(windowMeans(try column("d_real", of: minimax), width: 100).max()!, 2) },
+        quotes("the generator's loss rises to 3.77, around iteration 500", minimax) {
+            let means = windowMeans(try column("g_loss", of: minimax), width: 100)
+            let peak = means.indices.max { means[$0] < means[$1] }!
+            return (400...600).contains(peak) ? f(means[peak], 2) : "peak at \(peak)"
+        },
+        quotes("its average first drops below 0.2 at iteration 800", minimax) {
+            let first = windowMeans(try column("d_fake", of: minimax), width: 100).firstIndex { $0 < 0.2 }!
+            return "iteration \(first + 1)"
+        },
+        quotes("is lowest, 0.15, around iteration 1,000", minimax) {
+            let means = windowMeans(try column("d_fake", of: minimax), width: 100)
+            let low = means.indices.min { means[$0] < means[$1] }!
+            return (900...1100).contains(low) ? f(means[low], 2) : "lowest at \(low)"
+        },
+        quotes("over the last 500 iterations D's loss averages 1.08, G's 1.50, D(x) 0.63 and D(G(z)) 0.37", minimax) {
+            let last = try ["d_loss", "g_loss", "d_real", "d_fake"].map { f(mean(try column($0, of: minimax).suffix(500)), 2) }
+            return "D's loss averages \(last[0]), G's \(last[1]), D(x) \(last[2]) and D(G(z)) \(last[3])"
+        },
+        quotes("G's gradient norm grows to 8.8 on average over 100 iterations (13.7 at its largest)", minimax) {
+            let norms = try column("g_grad_norm", of: minimax)
+            return "\(f(windowMeans(norms, width: 100).max()!, 1)) on average over 100 iterations (\(f(norms.max()!, 1))"
+        },
+        states("about a twelfth of the non-saturating one's on average", saturating) {
+            let ratio = mean(try column("g_grad_norm", of: minimax).prefix(2000)) / mean(try column("g_grad_norm", of: saturating).prefix(2000))
+            return (11.5...13.0).contains(ratio)
+        },
+        quotes("below 0.05 in 58 of those iterations and below 0.01 in 5", saturating) {
+            let norms = try column("g_grad_norm", of: saturating).prefix(2000)
+            return "below 0.05 in \(norms.filter { $0 < 0.05 }.count) of those iterations and below 0.01 in \(norms.filter { $0 < 0.01 }.count)"
+        },
+        quotes("the 300-iteration average of D(x) peaked at 0.82 with `--label-smoothing 0.9`, against 0.89 without", minimax) {
+            "against " + f(windowMeans(try column("d_real", of: minimax), width: 300).max()!, 2) + " without"
+        },
+
+        // 11.2 WGAN.
+        quotes("5 epochs: 935 generator iterations, 4,675 critic updates", wgan) {
+            let n = try rows(of: wgan)
+            return "\(n) generator iterations, \(thousands(5 * n)) critic updates"
+        },
+        quotes("from 0.03 at the first iteration to 3.39 on average over the last 100, swinging between −1.44 and 6.21", wgan) {
+            let w = try column("w_estimate", of: wgan)
+            return "from \(f(w[0], 2)) at the first iteration to \(f(mean(w.suffix(100)), 2)) on average over the last 100, swinging between −\(f(-w.min()!, 2)) and \(f(w.max()!, 2))"
+        },
+
+        // 11.2 RGAN.
+        quotes("one epoch: 1,875 iterations of 32 images", rgan) { thousands(try rows(of: rgan) / 3) },
+        quotes("three epochs (5,625 iterations", rgan) { thousands(try rows(of: rgan)) },
+        states("In this run the gap stays close to C's target throughout", rgan) {
+            let gap = windowMeans(try column("realism_gap", of: rgan), width: 100)
+            return gap.allSatisfy { (0.5...1.5).contains($0) }
+        },
+
+        // 11.3 WGAN-GP and clipping.
+        quotes("samples from a fixed batch of noise after 935 generator iterations", wgangp) { "after \(try rows(of: wgangp)) generator" },
+        states("With the same networks, data and number of iterations", clipping) { try rows(of: clipping) == rows(of: wgangp) },
+        quotes("a slower one to a peak near iteration 110", wgangp) {
+            let w = try column("w_estimate", of: wgangp)
+            let peak = w.indices.max { w[$0] < w[$1] }!
+            return "near iteration \(Int((Double(peak + 1) / 10).rounded()) * 10)"
+        },
+        states("settles a little above 1, where the penalty holds it", wgangp) {
+            (1.0...1.3).contains(mean(try column("grad_norm", of: wgangp).suffix(100)))
+        },
+        states("The clipped critic's estimate is far smaller", clipping) {
+            try column("w_estimate", of: clipping).max()! < column("w_estimate", of: wgangp).max()! / 2
+        },
+        states("Its gradient norm stays well below 1", clipping) { try column("grad_norm", of: clipping).max()! < 0.85 },
+        states("a gradient norm that stays well below 1", clipping) { try column("grad_norm", of: clipping).max()! < 0.85 },
+
+        // 11.3 mode collapse: prose about the table.
+        quotes("It trains 24 runs (2 data sets × 4 recipes × 3 seeds", modeTable) {
+            let lines = try text(modeTable).split(separator: "\n").filter { $0.hasPrefix("| ring") || $0.hasPrefix("| grid") }
+            let seeds = lines.map { Int($0.split(separator: "|")[2].trimmingCharacters(in: .whitespaces))! }
+            return "It trains \(seeds.reduce(0, +)) runs"
+        },
+        states("partial collapse, and it changes from seed to seed (2, 6 and 7 modes)", modeTable) {
+            let row = try modeRow("ring of 8", "minimax").modes
+            return f(mean([2, 6, 7]), 1) == f(row.0, 1) && f(sampleStandardDeviation([2, 6, 7]), 1) == f(row.1, 1)
+        },
+        states("8 of 8 modes on two seeds and 5 on the third", modeTable) {
+            let row = try modeRow("ring of 8", "WGAN-GP λ=0.1").modes
+            return f(mean([8, 8, 5]), 1) == f(row.0, 1) && f(sampleStandardDeviation([8, 8, 5]), 1) == f(row.1, 1)
+        },
+        states("*Ring, WGAN-GP with λ = 0.1:* the best result", modeTable) {
+            let best = try modeRow("ring of 8", "WGAN-GP λ=0.1").modes.0
+            return try ["minimax", "WGAN", "WGAN-GP λ=10"].allSatisfy { try modeRow("ring of 8", $0).modes.0 < best }
+        },
+        states("*WGAN (clipping):* no collapse, but no modes either", modeTable) {
+            try modeRow("ring of 8", "WGAN").modes.0 == 0 && modeRow("grid of 25", "WGAN").modes.0 == 0
+        },
+        quotes("the minimax GAN covers the most modes (3.0 of 25)", modeTable) {
+            let own = try modeRow("grid of 25", "minimax").modes.0
+            let most = try ["WGAN", "WGAN-GP λ=10", "WGAN-GP λ=0.1"].allSatisfy { try modeRow("grid of 25", $0).modes.0 < own }
+            return most ? "(\(f(own, 1)) of 25)" : "not the most"
+        },
+
+        // 11.4 DCGAN and cGAN.
+        quotes("two epochs of Fashion-MNIST, 1,874 iterations of 64 images", dcgan) { thousands(2 * (try rows(of: dcgan))) },
+        quotes("(one epoch, 937 iterations, then the MLP comparison)", dcgan) { "\(try rows(of: dcgan)) iterations" },
+        quotes("(10,408 against 937)", dcgan) { "against \(try rows(of: dcgan)))" },
+        quotes("One epoch of Fashion-MNIST (937 iterations of 64 images)", cgan) { "(\(try rows(of: cgan)) iterations" },
+
+        // 11.5 leaderboard: prose about the table (columns: 1 FD, 2 KID, 3 IS, 4 precision, 5 recall).
+        states("The conditional GAN leads on FD and IS", leaderboard) {
+            let models = ["`ch11_2_rgan`", "`ch11_3_wgangp`", "`ch11_4_dcgan`", "`ch11_2_minimax`", "`ch11_2_wgan`"]
+            return try models.allSatisfy { try board($0, 1) > board("`ch11_4_cgan`", 1) && board($0, 3) < board("`ch11_4_cgan`", 3) }
+        },
+        states("on KID the relativistic GAN is level with it, within one standard deviation", leaderboard) {
+            let cgan = try tableRow("`ch11_4_cgan`", in: leaderboard)[2].split(separator: " ")
+            return abs(Double(cgan[0])! - (try board("`ch11_2_rgan`", 2))) < Double(cgan[2])!
+        },
+        states("The relativistic GAN has the best recall", leaderboard) {
+            try ["`ch11_4_cgan`", "`ch11_3_wgangp`", "`ch11_4_dcgan`", "`ch11_2_minimax`", "`ch11_2_wgan`"]
+                .allSatisfy { try board($0, 5) < board("`ch11_2_rgan`", 5) }
+        },
+        quotes("the minimax GAN's samples are plausible (precision 0.76) but its k-nearest-neighbour balls cover almost no real image (recall 0)", leaderboard) {
+            "(precision \(f(try board("`ch11_2_minimax`", 4), 2))) but its k-nearest-neighbour balls cover almost no real image (recall \(f(try board("`ch11_2_minimax`", 5), 0)))"
+        },
+        states("has the highest precision of all", leaderboard) {
+            try ["`ch11_4_cgan`", "`ch11_2_rgan`", "`ch11_3_wgangp`", "`ch11_4_dcgan`", "`ch11_2_minimax`"]
+                .allSatisfy { try board($0, 4) < board("`ch11_2_wgan`", 4) }
+        },
+        states("beats it on FD, KID and IS", leaderboard) {
+            try board("`ch11_3_wgangp`", 1) < board("`ch11_2_minimax`", 1) && board("`ch11_3_wgangp`", 2) < board("`ch11_2_minimax`", 2)
+                && board("`ch11_3_wgangp`", 3) > board("`ch11_2_minimax`", 3)
+        },
+        states("trained five times fewer generator steps than the minimax GAN", wgangp) {
+            abs(Double(try rows(of: minimax)) / Double(try rows(of: wgangp)) - 5) < 0.1
+        },
+    ]
+
+    static func collapsed(_ s: String) -> String {
+        s.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+    }
+
+    @Test func everyQuotedNumberMatchesTheData() throws {
+        let book = Self.collapsed(try Self.text("book.md"))
+        for claim in Self.claims {
+            let found = book.contains(claim.fragment)
+            #expect(found, "book.md no longer says \(claim)")
+            switch try claim.check() {
+            case .text(let value):
+                #expect(claim.fragment.contains(value), "\(claim): the data gives \(value)")
+            case .holds(let fact):
+                #expect(fact, "\(claim) is not what the data shows")
+            }
+        }
+    }
+
+    /// The book reprints the committed tables: every row of each must be in book.md as it is.
+    @Test(arguments: [toyTable, modeTable, leaderboard])
+    func tablesAreReprintedAsCommitted(_ path: String) throws {
+        let book = try Self.text("book.md")
+        let rows = try Self.text(path).split(separator: "\n").filter { $0.hasPrefix("|") && !$0.hasPrefix("|--") && !$0.hasPrefix("| ---") }
+        #expect(rows.count > 3)
+        for row in rows { #expect(book.contains(row), "book.md does not reprint \(path)'s row \(row)") }
+    }
+
+    /// How many numbers the tests above check: one per claim, plus every number in the
+    /// reprinted tables' cells.
+    static func tableNumberCount() throws -> Int {
+        let number = try NSRegularExpression(pattern: #"-?\d+(\.\d+)?"#)
+        return try [toyTable, modeTable, leaderboard].map { path in
+            try text(path).split(separator: "\n").filter { $0.hasPrefix("|") && !$0.hasPrefix("|--") && !$0.hasPrefix("| ---") }
+                .dropFirst().map { row -> Int in
+                    let cells = row.split(separator: "|").dropFirst()  // the first cell names the row
+                    return cells.map { cell in number.numberOfMatches(in: String(cell), range: NSRange(cell.startIndex..., in: cell)) }
+                        .reduce(0, +)
+                }.reduce(0, +)
+        }.reduce(0, +)
+    }
+
+    @Test func theChecksCoverTheBooksNumbers() throws {
+        let count = try Self.tableNumberCount()
+        print("book numbers checked: \(Self.claims.count) claims in prose, \(count) numbers in reprinted tables")
+        #expect(Self.claims.count >= 50 && count > 100)
+    }
+}
