@@ -222,19 +222,6 @@ let plantedBugs: [PlantedBug] = [
             } / Double(rows.count))
         }
     },
-    PlantedBug(task: "inception-score", description: "the marginal recomputed for every sample", hint: "too slow") {
-        $0.inceptionScore = { rows in
-            let n = Double(rows.count)
-            var total = 0.0
-            for row in rows {
-                for k in row.indices where row[k] > 0 {
-                    let marginal = rows.reduce(0) { $0 + $1[k] } / n  // all n rows, again for every sample
-                    total += row[k] * (log(row[k]) - log(marginal))
-                }
-            }
-            return exp(total / n)
-        }
-    },
 ]
 
 @Suite("Exercise checks: the training run", .enabled(if: solutionsIncluded))
