@@ -93,14 +93,14 @@ func detectAnomalies(_ options: ApplicationOptions, _ study: Study) {
     let outcomes = seeds(options, default: 3).map { seed in
         orExit { try detector.run(train: train, test: test, seed: seed) { print("seed \(seed): \($0)") } }
     }
-    let byCritic = OverSeeds(outcomes.map(\.discriminatorAUROC)), byResidual = OverSeeds(outcomes.map(\.residualAUROC))
+    let byCritic = SeedSpread(outcomes.map(\.discriminatorAUROC)), byResidual = SeedSpread(outcomes.map(\.residualAUROC))
     // snippet.hide
     let heldOutName = train.classNames[detector.heldOutClass]
     let table = """
         | score (held-out class: \(heldOutName), \(outcomes.count) seeds) | AUROC, mean ± spread | per seed |
         | --- | --- | --- |
-        | discriminator's logit | \(byCritic) | \(byCritic.values.map { String(format: "%.3f", $0) }.joined(separator: ", ")) |
-        | AnoGAN residual | \(byResidual) | \(byResidual.values.map { String(format: "%.3f", $0) }.joined(separator: ", ")) |
+        | discriminator's logit | \(byCritic.formatted(decimals: 3)) | \(byCritic.values.map { String(format: "%.3f", $0) }.joined(separator: ", ")) |
+        | AnoGAN residual | \(byResidual.formatted(decimals: 3)) | \(byResidual.values.map { String(format: "%.3f", $0) }.joined(separator: ", ")) |
 
         """
     print(table)
@@ -169,13 +169,13 @@ func augment(_ options: ApplicationOptions, _ study: Study) {
     let runs = seeds(options, default: 5).map { seed in
         orExit { try augmentation.run(train: train, test: test, generator: generator, seed: seed) }
     }
-    let accuracy = augmentation.mixRatios.indices.map { ratio in OverSeeds(runs.map { $0[ratio] }) }
+    let accuracy = augmentation.mixRatios.indices.map { ratio in SeedSpread(runs.map { $0[ratio] }) }
     // snippet.hide
-    let rows = zip(augmentation.mixRatios, accuracy).map { "| \($0) | \($1) |" }
+    let rows = zip(augmentation.mixRatios, accuracy).map { "| \($0) | \($1.formatted(decimals: 3)) |" }
     let table = (["| generated per real image | test accuracy, mean ± spread (\(runs.count) seeds) |", "| --- | --- |"] + rows)
         .joined(separator: "\n") + "\n"
     print(table)
-    let bars = zip(augmentation.mixRatios, accuracy).map { BarChart.Bar(label: "\($0)×", value: $1.mean * 100, error: $1.spread * 100) }
+    let bars = zip(augmentation.mixRatios, accuracy).map { BarChart.Bar(label: "\($0)×", value: $1.mean * 100, error: $1.standardDeviation * 100) }
     orExit {
         try atomicWrite(Array(table.utf8), to: study.path("augmentation.md"))
         try BarChart(title: "Classifier on 100 real images per class, plus cGAN samples", valueTitle: "test accuracy (%)",

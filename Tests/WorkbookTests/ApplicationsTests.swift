@@ -42,9 +42,9 @@ import Tensor
         #expect(result.objective.last! < 0.05 * result.objective.first!)
     }
 
-    @Test func overSeedsGivesMeanAndSampleSpread() {
-        let x = OverSeeds([1, 2, 3])
-        #expect(x.mean == 2 && abs(x.spread - 1) < 1e-12)
-        #expect(OverSeeds([0.5]).spread == 0)
+    @Test func seedSpreadGivesMeanAndSampleSpread() {
+        let x = SeedSpread([1, 2, 3])
+        #expect(x.mean == 2 && abs(x.standardDeviation - 1) < 1e-12)
+        #expect(SeedSpread([0.5]).standardDeviation == 0)
     }
 }

@@ -1,18 +1,6 @@
 import Foundation
 import Tensor
 
-/// A mean and the spread (sample standard deviation) of one number over seeds.
-public struct OverSeeds: CustomStringConvertible, Sendable {
-    public let values: [Double]
-    public init(_ values: [Double]) { self.values = values }
-    public var mean: Double { values.reduce(0, +) / Double(max(values.count, 1)) }
-    public var spread: Double {
-        guard values.count > 1 else { return 0 }
-        return (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)).squareRoot()
-    }
-    public var description: String { String(format: "%.3f ± %.3f", mean, spread) }
-}
-
 extension AnomalyDetection {
     /// ROC curves of both scores for one seed's outcome, with a chance diagonal.
     public func rocFigure(_ outcome: Outcome, heldOutName: String) -> LinePlot {

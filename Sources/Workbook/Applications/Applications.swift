@@ -118,20 +118,15 @@ public struct Augmentation {
                 optimizer.step(gradients(of: loss, wrt: classifier.parameters))
             }
             let logits = withoutGradients { classifier(testImages) }
-            return accuracy(logits: logits, labels: testLabels)
+            return try accuracy(logits: logits, labels: testLabels)
         }
     }
 }
 
 /// The share of rows whose largest logit is at the true label.
-func accuracy(logits: Tensor, labels: [Int]) -> Double {
-    let classes = logits.shape[1]
-    let values = logits.values
-    let correct = labels.indices.filter { row in
-        let scores = values[(row * classes)..<((row + 1) * classes)]
-        return scores.indices.max(by: { scores[$0] < scores[$1] })! - row * classes == labels[row]
-    }.count
-    return Double(correct) / Double(labels.count)
+func accuracy(logits: Tensor, labels: [Int]) throws -> Double {
+    let predicted = try FeatureMatrix(rows: logits.shape[0], columns: logits.shape[1], values: logits.values).mostProbableClasses
+    return Double(zip(predicted, labels).count { $0 == $1 }) / Double(labels.count)
 }
 
 extension ImageDataset {
@@ -183,7 +178,7 @@ public struct Inpainting {
         func hiddenError(_ guess: Tensor) -> Double {
             withoutGradients { Double((((guess - truth) * (1 - mask)).squared().sum() / (1 - mask).sum()).item) }
         }
-        let masked = withoutGradients { truth * mask + (1 - mask) * 0 }
+        let masked = withoutGradients { truth * mask }  // hidden pixels at 0, mid-grey
         return Outcome(masked: masked, completed: completed, truth: truth,
                        completionError: hiddenError(completed), meanImageError: hiddenError(meanImage),
                        objective: (found.objective.first ?? 0, found.objective.last ?? 0))

@@ -49,10 +49,10 @@ public struct LatentSearch {
         var objective: [Float] = []
         for step in 0...steps {
             let values = perSample(z)
-            let seen = values.values
+            let seen = values.values, point = z.values
             for i in 0..<n where seen[i] < bestValues[i] {
                 bestValues[i] = seen[i]
-                best.replaceSubrange((i * latent)..<((i + 1) * latent), with: z.values[(i * latent)..<((i + 1) * latent)])
+                best.replaceSubrange((i * latent)..<((i + 1) * latent), with: point[(i * latent)..<((i + 1) * latent)])
             }
             objective.append(bestValues.reduce(0, +))
             if step < steps { optimizer.step(gradients(of: values.sum(), wrt: [z])) }

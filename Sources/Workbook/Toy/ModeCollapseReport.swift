@@ -86,21 +86,26 @@ extension ModeCollapse {
 }
 
 extension ModeCollapse {
-    /// The mean and the sample standard deviation (divide by n − 1) of a result over seeds.
-    public struct SeedSpread: Sendable {
-        public let mean: Double
-        public let standardDeviation: Double
+    public typealias SeedSpread = Workbook.SeedSpread
+}
 
-        init(_ values: [Double]) {
-            let mean = values.reduce(0, +) / Double(values.count)
-            let squares = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-            self.mean = mean
-            standardDeviation = values.count > 1 ? (squares / Double(values.count - 1)).squareRoot() : 0
-        }
+/// The mean and the sample standard deviation (divide by n − 1) of a result over seeds.
+public struct SeedSpread: Sendable {
+    /// The result of each seed, in order.
+    public let values: [Double]
+    public let mean: Double
+    public let standardDeviation: Double
 
-        public func formatted(decimals: Int) -> String {
-            String(format: "%.\(decimals)f ± %.\(decimals)f", mean, standardDeviation)
-        }
+    public init(_ values: [Double]) {
+        let mean = values.reduce(0, +) / Double(values.count)
+        let squares = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        self.values = values
+        self.mean = mean
+        standardDeviation = values.count > 1 ? (squares / Double(values.count - 1)).squareRoot() : 0
+    }
+
+    public func formatted(decimals: Int) -> String {
+        String(format: "%.\(decimals)f ± %.\(decimals)f", mean, standardDeviation)
     }
 }
 
