@@ -177,24 +177,12 @@ public enum TechniqueStudy {
                                  build: @escaping GameBuilder) async -> [ToyRun] {
         setComputeThreads(1)
         var progress = WorkProgress("2-D runs", total: jobs.count)
-        return await withTaskGroup(of: (Int, ToyRun).self) { group in
-            var runs = [ToyRun?](repeating: nil, count: jobs.count)
-            var done = 0
-            for (index, job) in jobs.enumerated() {
-                if index >= concurrently, let (finished, run) = await group.next() {
-                    runs[finished] = run
-                    done += 1
-                    progress.update(done)
-                }
-                group.addTask { (index, trainToy(job, recipe: recipe, steps: steps, build: build)) }
-            }
-            for await (finished, run) in group {
-                runs[finished] = run
-                done += 1
-                progress.update(done)
-            }
-            return runs.map { $0! }
-        }
+        var done = 0
+        // `try!`: the body throws nothing, so the map cannot throw either.
+        return try! await mapConcurrently(jobs, concurrently: concurrently, finished: { _ in
+            done += 1
+            progress.update(done)
+        }) { job in trainToy(job, recipe: recipe, steps: steps, build: build) }
     }
 
     /// "5.0 ± 2.6 of 8": modes covered over the seeds of one technique and mixture;

@@ -186,23 +186,8 @@ extension ModeCollapse {
                                 isolation: isolated (any Actor)? = #isolation,
                                 finished: (Run) -> Void) async throws -> [Run] {
         setComputeThreads(1)
-        return try await withThrowingTaskGroup(of: (Int, Run).self) { group in
-            var runs = [Run?](repeating: nil, count: jobs.count)
-            for (index, job) in jobs.enumerated() {
-                if index >= concurrently, let (doneIndex, run) = try await group.next() {
-                    runs[doneIndex] = run
-                    finished(run)
-                }
-                group.addTask {
-                    (index, try train(job.recipe, on: job.distribution, steps: steps, seed: job.seed,
-                                      snapshotSteps: snapshotSteps))
-                }
-            }
-            while let (doneIndex, run) = try await group.next() {
-                runs[doneIndex] = run
-                finished(run)
-            }
-            return runs.map { $0! }
+        return try await mapConcurrently(jobs, concurrently: concurrently, finished: finished) { job in
+            try train(job.recipe, on: job.distribution, steps: steps, seed: job.seed, snapshotSteps: snapshotSteps)
         }
     }
 
