@@ -83,3 +83,28 @@ public enum MatrixProducts {
         return recorder.shapes
     }
 }
+
+/// Eigenvalues (ascending) of a symmetric n × n Float64 matrix and, if asked, its
+/// eigenvectors one per row, from LAPACK's `dsyev`. (LAPACK returns them as columns of a
+/// column-major matrix, the same memory as rows of a row-major one; a symmetric matrix
+/// reads the same in either order, so none is transposed.) `info` is LAPACK's: 0 on
+/// success, so that each caller can report a failure in its own terms.
+public func symmetricEigenDecomposition(_ matrix: [Double], order n: Int, wantVectors: Bool)
+    -> (values: [Double], vectorRows: [Double], info: Int32)
+{
+    var work = matrix
+    var values = [Double](repeating: 0, count: n)
+    var job = Int8(UInt8(ascii: wantVectors ? "V" : "N"))
+    var triangle = Int8(UInt8(ascii: "U"))
+    var size = Int32(n)
+    var leading = Int32(max(1, n))
+    var info: Int32 = 0
+    // The first call asks LAPACK for the optimal workspace size, the second does the work.
+    var workspaceQuery = 0.0
+    var querySize: Int32 = -1
+    dsyev_(&job, &triangle, &size, &work, &leading, &values, &workspaceQuery, &querySize, &info)
+    var workspaceSize = Int32(max(workspaceQuery, Double(3 * n)))
+    var workspace = [Double](repeating: 0, count: Int(workspaceSize))
+    dsyev_(&job, &triangle, &size, &work, &leading, &values, &workspace, &workspaceSize, &info)
+    return (values, wantVectors ? work : [], info)
+}

@@ -1,4 +1,5 @@
 import CBLAS
+import Tensor
 
 // The few dense Float64 matrix routines the metrics need, all on square or row-major
 // matrices stored in plain arrays and handed to OpenBLAS / LAPACK.
@@ -13,28 +14,13 @@ func matrixProduct(_ a: [Double], _ b: [Double], order n: Int) -> [Double] {
 }
 
 /// Eigenvalues (ascending) of a symmetric n x n matrix and, if asked, its eigenvectors
-/// one per row (LAPACK returns them as columns of a column-major matrix, which is the
-/// same memory as rows of a row-major one). A symmetric matrix reads the same in
-/// either storage order, so no transpose is needed on the way in.
+/// one per row; a LAPACK failure is a metrics error.
 func symmetricEigen(_ matrix: [Double], order n: Int, wantVectors: Bool) throws
     -> (values: [Double], vectorRows: [Double])
 {
-    var work = matrix
-    var values = [Double](repeating: 0, count: n)
-    var job = Int8(UInt8(ascii: wantVectors ? "V" : "N"))
-    var triangle = Int8(UInt8(ascii: "U"))
-    var size = Int32(n)
-    var leading = Int32(max(1, n))
-    var info: Int32 = 0
-    // First call asks LAPACK for the optimal workspace size, the second does the work.
-    var workspaceQuery = 0.0
-    var querySize: Int32 = -1
-    dsyev_(&job, &triangle, &size, &work, &leading, &values, &workspaceQuery, &querySize, &info)
-    var workspaceSize = Int32(max(workspaceQuery, Double(3 * n)))
-    var workspace = [Double](repeating: 0, count: Int(workspaceSize))
-    dsyev_(&job, &triangle, &size, &work, &leading, &values, &workspace, &workspaceSize, &info)
-    guard info == 0 else { throw MetricsError.eigenDecompositionFailed(info: info) }
-    return (values, wantVectors ? work : [])
+    let result = symmetricEigenDecomposition(matrix, order: n, wantVectors: wantVectors)
+    guard result.info == 0 else { throw MetricsError.eigenDecompositionFailed(info: result.info) }
+    return (result.values, result.vectorRows)
 }
 
 /// The principal square root of a symmetric positive semi-definite matrix,
