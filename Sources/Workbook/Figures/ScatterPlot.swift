@@ -26,7 +26,8 @@ public struct HeatMap: Sendable {
 }
 
 /// Points of 2-D toy data, real and generated, over fixed axes limits (equal scale on both
-/// axes) and an optional heat map.
+/// axes), an optional heat map under them and optional curves over them (e.g. a Gaussian's
+/// contour).
 public struct ScatterPlot: Figure, Sendable {
     public struct Series: Sendable {
         public var name: String
@@ -55,6 +56,8 @@ public struct ScatterPlot: Figure, Sendable {
     public var xRange: ClosedRange<Double>
     public var yRange: ClosedRange<Double>
     public var series: [Series]
+    /// Drawn as lines through their points, in order, over the dots.
+    public var curves: [Series]
     public var heatMap: HeatMap?
     public var dotRadius: Double
     public var dotOpacity: Double
@@ -64,7 +67,8 @@ public struct ScatterPlot: Figure, Sendable {
     public var height: Int
 
     public init(title: String = "", xTitle: String = "", yTitle: String = "", xRange: ClosedRange<Double>,
-                yRange: ClosedRange<Double>, series: [Series], heatMap: HeatMap? = nil, dotRadius: Double = 3,
+                yRange: ClosedRange<Double>, series: [Series], curves: [Series] = [], heatMap: HeatMap? = nil,
+                dotRadius: Double = 3,
                 dotOpacity: Double = 0.5, showsLegend: Bool = true, width: Int = 800, height: Int = 800) {
         self.title = title
         self.xTitle = xTitle
@@ -72,6 +76,7 @@ public struct ScatterPlot: Figure, Sendable {
         self.xRange = xRange
         self.yRange = yRange
         self.series = series
+        self.curves = curves
         self.heatMap = heatMap
         self.dotRadius = dotRadius
         self.dotOpacity = dotOpacity
@@ -92,7 +97,9 @@ public struct ScatterPlot: Figure, Sendable {
                 ?? PlotAxis.dataRange(map.values, logarithmic: false, padding: 0)
             return ColorBar(colorMap: map.colorMap, lower: lower, upper: upper, title: map.title, opacity: map.opacity)
         }
+        let curveColorIndices = curves.indices.map { curves[$0].colorIndex ?? (series.count + $0) }
         let legend = zip(series, colorIndices).map { LegendItem(name: $0.name, colorIndex: $1, marker: .dot) }
+            + zip(curves, curveColorIndices).map { LegendItem(name: $0.name, colorIndex: $1, marker: .line) }
         let frame = PlotFrame(
             width: width, height: height, title: title,
             x: PlotAxis(title: xTitle, lower: xRange.lowerBound, upper: xRange.upperBound),
@@ -107,6 +114,12 @@ public struct ScatterPlot: Figure, Sendable {
                 for (x, y) in zip(series.x, series.y) where x.isFinite && y.isFinite {
                     layer.dot(at: frame.point(x, y), radius: dotRadius, color: color, opacity: dotOpacity)
                 }
+            }
+            for (curve, colorIndex) in zip(curves, curveColorIndices) {
+                let points = zip(curve.x, curve.y).filter { $0.isFinite && $1.isFinite }.map { frame.point($0, $1) }
+                // A white halo keeps the line visible over dots of its own colour.
+                layer.polyline(points, color: .white, width: 2 * FigureStyle.lineWidth)
+                layer.polyline(points, color: Palette.color(forSeries: colorIndex), width: FigureStyle.lineWidth)
             }
         }
     }
