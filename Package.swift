@@ -15,6 +15,7 @@ let cFast: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
 // the evaluated manifest by its text: a new folder would go unseen until this file changed.)
 let chapters = [
     "Ch11_1_GenerativeModels",
+    "Ch11_2_Warmup",
     "Ch11_2_Minimax",
     "Ch11_2_WGAN",
     "Ch11_2_RGAN",

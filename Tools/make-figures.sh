@@ -31,6 +31,7 @@ run() {
 }
 
 run Ch11_1_GenerativeModels
+run Ch11_2_Warmup
 # The saturating run first, so that the default run can draw both on shared axes.
 run Ch11_2_Minimax --loss saturating --out figures/saturating --checkpoint-dir checkpoints/saturating
 run --keep ch11_2_minimax Ch11_2_Minimax --compare-with figures/saturating/ch11_2_minimax_log.csv
