@@ -160,9 +160,9 @@ orExit {
 
  G found the answer. Its mean is 0.006 from $b$ and its covariance is 2.0 % off $A A^\top$
  in Frobenius norm. For scale, the second row measures 10,000 fresh real points the same
- way: their mean is 0.011 from $b$ and their covariance 1.6 % off. The GAN's answer is as
- good as what we would estimate from 10,000 samples of the data itself, although G never
- saw the formula, only D's opinion of its points. The last row measures 10,000 of G's own
+ way: their mean is 0.011 from $b$ and their covariance 1.6 % off. The GAN's answer is about
+ as good as what we would estimate from 10,000 samples of the data itself, although G never
+ saw the data's formula, only D's opinion of its points. The last row measures 10,000 of G's own
  points, and they agree with $c$ and $W W^\top$ to sampling noise, so the closed form
  describes what G really outputs.
 

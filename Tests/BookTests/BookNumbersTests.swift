@@ -96,10 +96,20 @@ struct BookNumbersTests {
     static let dcgan = "figures/ch11_4_dcgan_log.csv"
     static let cgan = "figures/ch11_4_cgan_log.csv"
     static let toyTable = "figures/ch11_1_generative_models_table.md"
+    static let warmupTable = "figures/ch11_2_warmup_table.md"
     static let modeTable = "figures/ch11_3_mode_collapse_table.md"
     static let leaderboard = "figures/ch11_5_metrics_leaderboard.md"
 
     static func toy(_ family: String, _ column: Int) throws -> Double { try cell(family, column, in: toyTable) }
+    /// A cell of the warm-up's tables (first table's columns: 1 μ₁, 2 μ₂, 3 Σ₁₁, 4 Σ₁₂, 5 Σ₂₂,
+    /// 6 ‖μ − b‖, 7 relative Σ error; the matrices': 1–4 row by row; the last fifth's: 1 mean,
+    /// 2 smallest, 3 largest). Thousands separators are allowed ("4,192").
+    static func warmup(_ key: String, _ column: Int) throws -> Double {
+        let raw = try tableRow(key, in: warmupTable)[column].replacingOccurrences(of: ",", with: "")
+        guard let value = Double(raw) else { throw LogError("\(warmupTable): \(key) cell \(column) is \(raw)") }
+        return value
+    }
+    static let warmupLearnt = "G after 10,000 iterations: c and W Wᵀ"
     static func board(_ model: String, _ column: Int) throws -> Double { try cell(model, column, in: leaderboard) }
 
     // MARK: the claims
@@ -161,6 +171,85 @@ struct BookNumbersTests {
         quotes("3.1 s per 10,000, about 100 times the GAN", toyTable) {
             let ratio = try toy("diffusion (DDPM)", 3) / toy("GAN", 3)
             return (80...120).contains(ratio) ? f(try toy("diffusion (DDPM)", 3), 1) + " s" : "ratio \(ratio)"
+        },
+
+        // 11.2 warm-up: prose about its tables.
+        quotes("have correlation $1.0 / \\sqrt{1.6 \\cdot 0.85} \\approx 0.86$", warmupTable) {
+            let (s11, s12, s22) = (try warmup("truth: b and A Aᵀ", 3), try warmup("truth: b and A Aᵀ", 4), try warmup("truth: b and A Aᵀ", 5))
+            return "\(f(s12, 1)) / \\sqrt{\(f(s11, 1)) \\cdot \(f(s22, 2))} \\approx \(f(s12 / (s11 * s22).squareRoot(), 2))"
+        },
+        states("a tilted ellipse about four times longer than it is wide", warmupTable) {
+            let (s11, s12, s22) = (try warmup("truth: b and A Aᵀ", 3), try warmup("truth: b and A Aᵀ", 4), try warmup("truth: b and A Aᵀ", 5))
+            let root = ((s11 - s22) * (s11 - s22) + 4 * s12 * s12).squareRoot()
+            let ratio = ((s11 + s22 + root) / (s11 + s22 - root)).squareRoot()  // of the axes' standard deviations
+            return (3.5...4.5).contains(ratio)
+        },
+        quotes("`GaussianWarmup.train` runs 10,000 such iterations", warmupTable) {
+            _ = try tableRow(warmupLearnt, in: warmupTable)
+            return "runs 10,000 such"
+        },
+        quotes("Its mean is 0.006 from $b$ and its covariance is 2.0 % off", warmupTable) {
+            "Its mean is \(f(try warmup(warmupLearnt, 6), 3)) from $b$ and its covariance is \(f(100 * (try warmup(warmupLearnt, 7)), 1)) % off"
+        },
+        quotes("their mean is 0.011 from $b$ and their covariance 1.6 % off", warmupTable) {
+            let real = "10,000 real points, measured"
+            return "their mean is \(f(try warmup(real, 6), 3)) from $b$ and their covariance \(f(100 * (try warmup(real, 7)), 1)) % off"
+        },
+        states("The GAN's answer is about as good as what we would estimate from 10,000 samples of the data itself", warmupTable) {
+            let real = "10,000 real points, measured"
+            return try warmup(warmupLearnt, 6) <= 1.5 * warmup(real, 6) && warmup(warmupLearnt, 7) <= 1.5 * warmup(real, 7)
+        },
+        states("they agree with $c$ and $W W^\\top$ to sampling noise", warmupTable) {
+            let samples = "10,000 points of G after 10,000 iterations, measured"
+            return try (1...5).allSatisfy { abs(try warmup(samples, $0) - warmup(warmupLearnt, $0)) < 0.05 }
+        },
+        states("$W$ looks nothing like $A$: its first column points the other way", warmupTable) {
+            let a = "A, the data's", w = "W, G's after 10,000 iterations"
+            return try warmup(a, 1) * warmup(w, 1) + warmup(a, 3) * warmup(w, 3) < 0
+        },
+        quotes("with $Q Q^\\top$ within 0.09 of the identity", warmupTable) {
+            let qq = try (1...4).map { try warmup("Q Qᵀ", $0) }
+            let largest = [abs(qq[0] - 1), abs(qq[1]), abs(qq[2]), abs(qq[3] - 1)].max()!
+            return "within \(f((largest * 100).rounded(.up) / 100, 2)) of"
+        },
+        quotes("its determinant is −0.94, close to −1", warmupTable) {
+            let q = try (1...4).map { try warmup("Q = A⁻¹W", $0) }
+            let determinant = q[0] * q[3] - q[1] * q[2]
+            return determinant < 0 ? "is −\(f(-determinant, 2))," : "positive"
+        },
+        quotes("D's loss averages 1.387 against the predicted 2 log 2 = 1.386, G's 0.694 against log 2 = 0.693, and D scores real and generated batches 0.500 on average", warmupTable) {
+            let real = try warmup("D(x) on real batches", 1), fake = try warmup("D(G(z)) on generated batches", 1)
+            return "D's loss averages \(f(try warmup("D's loss", 1), 3)) against the predicted 2 log 2 = \(f(2 * log(2.0), 3)), "
+                + "G's \(f(try warmup("G's loss", 1), 3)) against log 2 = \(f(log(2.0), 3)), and D scores real and generated batches "
+                + (real == fake ? f(real, 3) : "differently")
+        },
+        quotes("up to 0.022 for the mean and 5.6 % for the covariance", warmupTable) {
+            "up to \(f(try warmup("‖c − b‖", 3), 3)) for the mean and \(f(100 * (try warmup("‖W Wᵀ − A Aᵀ‖_F / ‖A Aᵀ‖_F", 3)), 1)) %"
+        },
+        states("After 1,000 iterations it spans the whole range from 0 to 1", warmupTable) {
+            let key = "D(x) on the plotted plane, after 1,000 iterations"
+            return try warmup(key, 2) < 0.01 && warmup(key, 3) > 0.99
+        },
+        quotes("it lies between 0.499 and 0.506 inside the data's 2σ contour", warmupTable) {
+            let key = "D(x) inside the data's 2σ contour, after 10,000 iterations"
+            return "between \(f(try warmup(key, 2), 3)) and \(f(try warmup(key, 3), 3)) inside"
+        },
+        quotes("(0.299 to 0.575 over the whole plotted square)", warmupTable) {
+            let key = "D(x) on the plotted plane, after 10,000 iterations"
+            return "(\(f(try warmup(key, 2), 3)) to \(f(try warmup(key, 3), 3))"
+        },
+        quotes("from −0.116 to 2, needs about (2 + 0.116) / 0.0005 ≈ 4,232 iterations", warmupTable) {
+            let start = try warmup("G before training: c and W Wᵀ", 1), target = try warmup("truth: b and A Aᵀ", 1)
+            let sign = start < 0 ? "−" : ""
+            return "from \(sign)\(f(abs(start), 3)) to \(f(target, 0)), needs about (\(f(target, 0)) + \(f(-start, 3))) / 0.0005 ≈ "
+                + thousands(Int(((target - start) / 0.0005).rounded()))
+        },
+        quotes("| ‖c − b‖ first below 0.05 | 4,192 |", warmupTable) {
+            "| " + thousands(Int(try warmup("‖c − b‖ first below 0.05", 1))) + " |"
+        },
+        states("The mean arrives when the step-size bound says it can", warmupTable) {
+            let predicted = (try warmup("truth: b and A Aᵀ", 1) - warmup("G before training: c and W Wᵀ", 1)) / 0.0005
+            return abs(try warmup("‖c − b‖ first below 0.05", 1) - predicted) < 0.05 * predicted
         },
 
         // 11.2 minimax: the default run's log and the saturating run's.
@@ -325,7 +414,7 @@ struct BookNumbersTests {
     }
 
     /// The book reprints the committed tables: every row of each must be in book.md as it is.
-    @Test(arguments: [toyTable, modeTable, leaderboard])
+    @Test(arguments: [toyTable, warmupTable, modeTable, leaderboard])
     func tablesAreReprintedAsCommitted(_ path: String) throws {
         let book = try Self.text("book.md")
         let rows = try Self.text(path).split(separator: "\n").filter { $0.hasPrefix("|") && !$0.hasPrefix("|--") && !$0.hasPrefix("| ---") }
@@ -337,7 +426,7 @@ struct BookNumbersTests {
     /// reprinted tables' cells.
     static func tableNumberCount() throws -> Int {
         let number = try NSRegularExpression(pattern: #"-?\d+(\.\d+)?"#)
-        return try [toyTable, modeTable, leaderboard].map { path in
+        return try [toyTable, warmupTable, modeTable, leaderboard].map { path in
             try text(path).split(separator: "\n").filter { $0.hasPrefix("|") && !$0.hasPrefix("|--") && !$0.hasPrefix("| ---") }
                 .dropFirst().map { row -> Int in
                     let cells = row.split(separator: "|").dropFirst()  // the first cell names the row
