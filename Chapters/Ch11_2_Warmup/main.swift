@@ -66,8 +66,8 @@ let truth = AffineGaussian(matrix: [[1.2, 0.4], [0.6, 0.7]], offset: [2, 1])
    right comparison is $c$ with $b$ and $W W^\top$ with $A A^\top$, the two things that
    decide the distribution.
 
- The discriminator is the small MLP of §11.1's toy models, 2 → 32 → 32 → 1 with SiLU,
- ending in a logit. Both players get Adam with β = (0.5, 0.9) and a learning rate of
+ The discriminator is a small MLP, 2 → 32 → 32 → 1 with SiLU, ending in a logit; `toyMLP`
+ builds it, as it builds §11.1's wider toy networks. Both players get Adam with β = (0.5, 0.9) and a learning rate of
  5 × 10⁻⁴.
  */
 var weights = SeededGenerator(seed: study.options.seed, purpose: "weights")
@@ -82,9 +82,10 @@ let game = MinimaxGAN(
 /*:
  ### What the discriminator learns
 
- For a fixed generator the best discriminator is
- $D^*(x) = p_\text{data}(x) / (p_\text{data}(x) + p_G(x))$, so its logit is the log density
- ratio $\log p_\text{data}(x) - \log p_G(x)$ (the next section derives this). For two
+ For a fixed generator, D's best answer at each point $x$ maximises
+ $p_\text{data}(x) \log D + p_G(x) \log(1 - D)$, and setting the derivative in $D$ to zero gives
+ $D^*(x) = p_\text{data}(x) / (p_\text{data}(x) + p_G(x))$. Its logit is therefore the log
+ density ratio $\log p_\text{data}(x) - \log p_G(x)$. For two
  Gaussians that ratio is a quadratic function of $x$: D's boundary between "real" and "fake"
  is a conic, a straight line only when the two covariances agree. The MLP can approximate
  it, and its gradient tells G which way to move its mean and how to reshape its ellipse.
@@ -229,8 +230,8 @@ orExit {
 
  ### Try it
 
- - `--lr 2e-3` reaches the answer four times sooner; watch how much more the errors jitter
-   once it gets there.
+ - `--lr 2e-3`: by the step-size argument above, the mean should arrive about four times
+   sooner. Does it, and how much more do the errors jitter once it is there?
  - `--batch-size 1024` averages more points into every gradient. Does the jitter shrink?
  - Replace D by a linear discriminator, `Linear(2, 1, using: &weights)`. Its logit can only
    be a linear function of $x$, while the ratio of two Gaussians with different covariances
