@@ -144,4 +144,19 @@ import Testing
         #expect(table.contains("| G after 1,500 iterations: c and W Wᵀ |"))
         #expect(table.contains("| last 300 iterations | mean | smallest | largest |"))
     }
+
+    /// A run too short to have a last fifth still gets its tables (from its last iteration).
+    @Test func aVeryShortRunStillTabulates() throws {
+        var weights = SeededGenerator(seed: 0, purpose: "weights")
+        let generator = Linear(2, 2, using: &weights)
+        let discriminator = toyMLP(inputs: 2, outputs: 1, width: 4, using: &weights)
+        let game = MinimaxGAN(generator: generator, discriminator: discriminator,
+                              generatorOptimizer: Adam(generator.parameters), discriminatorOptimizer: Adam(discriminator.parameters),
+                              latent: 2)
+        let run = try GaussianWarmup.train(game, toMatch: AffineGaussian(matrix: [[1, 0], [0, 1]], offset: [0, 0]),
+                                           steps: 3, batchSize: 8, snapshotSteps: [0, 3], seed: 0)
+        #expect(run.settledIterations == 2..<3)
+        #expect(try run.table().contains("| last iteration | mean | smallest | largest |"))
+        #expect(try run.pointsFigure(title: "").render().width > 0)
+    }
 }

@@ -60,8 +60,9 @@ extension GaussianWarmup.Run {
         return FigureGrid(cells: [[losses, errors]])
     }
 
-    /// The last fifth of the run, where the table measures the settled game.
-    public var settledIterations: Range<Int> { (steps - steps / 5)..<steps }
+    /// The last fifth of the run (at least its last iteration), where the table measures the
+    /// settled game.
+    public var settledIterations: Range<Int> { (steps - max(steps / 5, 1))..<steps }
 
     /// Four Markdown tables: the true and learnt moments with their errors; A, W and
     /// Q = A⁻¹W (orthogonal when W Wᵀ = A Aᵀ); the losses, scores and errors over the last
@@ -105,7 +106,7 @@ extension GaussianWarmup.Run {
                 .map { f($0, 3) }.joined(separator: " | ") + " |"
         }
         let game = [
-            "| last \(thousands(settledIterations.count)) iterations | mean | smallest | largest |",
+            "| \(settledIterations.count == 1 ? "last iteration" : "last \(thousands(settledIterations.count)) iterations") | mean | smallest | largest |",
             "|---|---:|---:|---:|",
             spreadRow("D's loss", settled.map { Double($0.discriminatorLoss) }),
             spreadRow("G's loss", settled.map { Double($0.generatorLoss) }),
