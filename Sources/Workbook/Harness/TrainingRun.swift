@@ -207,6 +207,11 @@ public final class TrainingRun {
         }
     }
 
+    /// Writes a Markdown table as `<name>_<what>.md` in the output folder, atomically.
+    public func writeTable(_ markdown: String, named what: String) {
+        orExit { try atomicWrite(Data(markdown.utf8), to: "\(settings.outputFolder)/\(name)_\(what).md") }
+    }
+
     /// A line plot of logged metrics over iterations, noisy series faintly under a smoothed line.
     /// `series` pairs a metric name with its legend label.
     public func plot(_ what: String, title: String, yTitle: String, series: [(metric: String, label: String)],
