@@ -199,16 +199,15 @@ if let otherLog = options.compareWith {
 run.finish()
 
 /*:
- ![Gradient norm with the non-saturating loss](figures/ch11_2_minimax_generator_gradient.png)
+ ![The saturating and the non-saturating loss on shared axes](figures/ch11_2_minimax_loss_comparison.png)
 
- *`swift run Ch11_2_Minimax`: with −log D(G(z)), G's gradient norm grows to 8.8 on average
- over 100 iterations (13.7 at its largest) as soon as D starts rejecting its samples.*
+ *`swift run Ch11_2_Minimax --loss saturating --out figures/saturating --checkpoint-dir checkpoints/saturating`,
+ then `swift run Ch11_2_Minimax --compare-with figures/saturating/ch11_2_minimax_log.csv`: the
+ same networks, seed and data, once with log(1 − D(G(z))) and once with −log D(G(z)); each
+ curve is labelled with its loss.*
 
- ![Gradient norm with the saturating loss](figures/saturating/ch11_2_minimax_generator_gradient.png)
-
- *`swift run Ch11_2_Minimax --loss saturating --out figures/saturating --checkpoint-dir checkpoints/saturating`:
- the same networks, seed and data with log(1 − D(G(z))).*
-
+ With −log D(G(z)), G's gradient norm grows to 8.8 on average over 100 iterations (13.7 at
+ its largest) as soon as D starts rejecting its samples.
  While D is winning (the first 2,000 iterations), the saturating loss delivers a gradient
  about a twelfth of the non-saturating one's on average, below 0.05 in 58 of those
  iterations and below 0.01 in 5. That is the flat region of log(1 − D) at D ≈ 0, measured. The

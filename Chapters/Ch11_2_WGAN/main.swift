@@ -35,6 +35,7 @@ import Workbook
 let run = TrainingRun(name: "ch11_2_wgan", title: "Ch11.2 WGAN (weight clipping)", settings: options.training.settings)
 let images = run.loadImages(from: options.data.data)
 let latent = run.settings.latentDimension
+let batchSize = run.settings.batchSize
 
 /*:
  ### Keeping the critic Lipschitz: weight clipping
@@ -125,6 +126,23 @@ let weightsFigure = Histogram(
     title: "Critic weights after training (clipped to ±\(options.clip))", xTitle: "weight value",
     values: weightValues(of: critic), bins: 60, logarithmicY: true)
 orExit { try weightsFigure.write(to: run.figurePath("critic_weights")) }
+
+/*:
+ Two measurements on one batch tell a collapsed generator from a merely blurry one
+ (`CollapseDiagnostics` in `Sources/Workbook/GAN/CollapseDiagnostics.swift`): the **pixel
+ spread**, each pixel's standard deviation across the batch averaged over the pixels, which
+ is 0 when all images are the same; and the **alignment** of the critic's input gradients,
+ the mean cosine between each image's ∇ₓC(x) and the batch's mean gradient, which is 1 when
+ the critic pushes every image in the same direction. The chapter takes both for the fixed
+ noise batch's samples and for 64 real training images:
+ */
+let generatedImages = evaluating { G(fixedNoise) }
+let collapse = CollapseDiagnostics.table([
+    ("64 generated images (fixed noise)", CollapseDiagnostics(critic: { critic($0) }, images: generatedImages)),
+    ("64 real training images", CollapseDiagnostics(critic: { critic($0) }, images: batches.next().reshaped([batchSize, -1]))),
+])
+run.writeTable(collapse, named: "collapse")
+print(collapse)
 run.finish()
 
 /*:

@@ -27,7 +27,8 @@
    β₁ = 0.9 makes training oscillate).
 
  This file is the section: `swift run Ch11_4_DCGAN` runs it (`--help` lists every option);
- add `--compare-mlp` to give the minimax chapter's MLP GAN the same wall-clock time, or
+ add `--compare-with FILE` to draw another generator's images of the same noise beside the
+ DCGAN's, or
  `--images DIR` to train the 64×64 RGB networks on a folder of photos.
  */
 import NN
@@ -68,7 +69,7 @@ orExit { try diagram.write(to: run.figurePath("transposed_convolution")) }
 
 /*:
  ![How a transposed convolution grows a 3×3 input to 6×6](figures/ch11_4_dcgan_transposed_convolution.png)
- *`swift run Ch11_4_DCGAN --compare-mlp --epochs 1`*
+ *`swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`*
 
  ### The networks
 
@@ -127,7 +128,7 @@ run.plot("scores", title: "What the discriminator believes", yTitle: "mean D(·)
 
  ```
  swift run Ch11_4_DCGAN                 # two epochs of Fashion-MNIST, 1,874 iterations of 64 images
- swift run Ch11_4_DCGAN --compare-mlp --epochs 1
+ swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors
  ```
 
  The first command is the full default run; it writes a grid after every epoch
@@ -137,13 +138,13 @@ run.plot("scores", title: "What the discriminator believes", yTitle: "mean D(·)
  were made on.
 
  ![DCGAN samples after one epoch](figures/ch11_4_dcgan_samples.png)
- *`swift run Ch11_4_DCGAN --compare-mlp --epochs 1`*
+ *`swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`*
 
  ![DCGAN losses](figures/ch11_4_dcgan_losses.png)
- *`swift run Ch11_4_DCGAN --compare-mlp --epochs 1`*
+ *`swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`*
 
  ![What the DCGAN discriminator believes](figures/ch11_4_dcgan_scores.png)
- *`swift run Ch11_4_DCGAN --compare-mlp --epochs 1`*
+ *`swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`*
 
  ### Walking through the latent space
 
@@ -175,44 +176,24 @@ orExit {
 
 /*:
  ![Six spherical interpolations between fixed noise pairs](figures/ch11_4_dcgan_interpolation.png)
- *`swift run Ch11_4_DCGAN --compare-mlp --epochs 1`*
+ *`swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`*
 
- ### MLP against DCGAN on the same budget
+ ### MLP against DCGAN, the same noise
 
- A DCGAN iteration costs more than an MLP GAN's, so comparing them per iteration flatters
- the convolutions. `--compare-mlp` gives the minimax chapter's MLPs the same *wall-clock*
- time the DCGAN took, with the same iteration function, data, seed and fixed noise, and puts
- their samples next to the DCGAN's:
+ The minimax chapter's generator was trained on the same data with the same seed, so its
+ fixed noise batch is this chapter's too. `--compare-with FILE` draws a saved generator's
+ images of that noise beside the DCGAN's; the book's figure uses §11.2's MLP GAN:
  */
-if options.compareMlp {
-    let mlpRun = TrainingRun(name: "ch11_4_dcgan_mlp", title: "Ch11.2 MLP GAN", settings: run.settings)
-    var mlpWeights = mlpRun.generator("weights")
-    let mlpG = mlpGenerator(latent: latent, pixels: images.imageSize, using: &mlpWeights)
-    let mlpD = mlpDiscriminator(pixels: images.imageSize, using: &mlpWeights)
-    let mlpGAN = MinimaxGAN(
-        generator: mlpG, discriminator: mlpD,
-        generatorOptimizer: Adam(mlpG.parameters, learningRate: run.settings.generatorLearningRate,
-                                 beta1: run.settings.beta1, beta2: run.settings.beta2),
-        discriminatorOptimizer: Adam(mlpD.parameters, learningRate: run.settings.discriminatorLearningRate,
-                                     beta1: run.settings.beta1, beta2: run.settings.beta2),
-        latent: latent)
-    let mlpBatches = mlpRun.batches(of: images)
-    var random = mlpRun.generator("noise")
-    var mlpSteps = 0
-    let deadline = ContinuousClock.now + trainingTime
-    repeat {
-        _ = mlpGAN.trainStep(real: mlpBatches.next().reshaped([batchSize, -1]), using: &random)
-        mlpSteps += 1
-    } while ContinuousClock.now < deadline
+if let path = options.compareWith {
+    let other = orExit { try CheckpointGenerator(path: path) }
+    let otherImages = other.images(for: fixedNoise).reshaped([-1] + images.imageShape)
+    let dcganImages = evaluating { G(fixedNoise) }
     // snippet.hide
-    let seconds = Int(trainingTime.components.seconds)
-    print("MLP GAN: \(mlpSteps) steps in the DCGAN's \(seconds) s (DCGAN: \(run.step) steps)")
     orExit {
-        let mlpSamples = evaluating { mlpG(fixedNoise) }.reshaped([-1] + images.imageShape)
-        let dcganSamples = evaluating { G(fixedNoise) }
-        try FigureGrid.sideBySide(title: "The same \(seconds) seconds of training, the same noise", [
-            ("MLP GAN, \(mlpSteps) steps", try mlpRun.sampleGrid(mlpSamples, caption: "Ch11.2 minimax MLPs")),
-            ("DCGAN, \(run.step) steps", try run.sampleGrid(dcganSamples, caption: "Ch11.4 DCGAN")),
+        let otherSteps = other.trainingSteps.map { "\($0) steps" } ?? "steps not recorded"
+        try FigureGrid.sideBySide(title: "The same noise: the MLP GAN of §11.2 and the DCGAN", [
+            ("\(other.chapter.rawValue), \(otherSteps)", try run.sampleGrid(otherImages, caption: path)),
+            ("ch11_4_dcgan, \(run.step) steps", try run.sampleGrid(dcganImages, caption: "Ch11.4 DCGAN")),
         ]).write(to: run.figurePath("vs_mlp"))
     }
     // snippet.show
@@ -221,7 +202,7 @@ run.finish()
 
 /*:
  ![MLP GAN and DCGAN after the same training time](figures/ch11_4_dcgan_vs_mlp.png)
- *`swift run Ch11_4_DCGAN --compare-mlp --epochs 1`*
+ *`swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`*
 
  The outcome on this short budget is worth looking at closely. In the DCGAN's 158 seconds
  the MLPs made eleven iterations for each of the DCGAN's (10,408 against 937). Their garments are
@@ -237,9 +218,10 @@ run.finish()
    centre-cropped and resized to 64×64 and the 64-pixel networks are used:
    `swift run Ch11_4_DCGAN --images ~/data/cifar10-png --epochs 10`
  * Compare with the basic GAN on the same wall-clock budget:
-   `swift run Ch11_4_DCGAN --compare-mlp` (longer: `--epochs 5 --compare-mlp`).
+   `swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`
+   (longer: add `--epochs 5`).
  * Handwritten digits instead of clothes: `swift run Ch11_4_DCGAN --data ~/data/mnist`.
  * Other layer configurations: change `dcganGenerator` and `dcganDiscriminator` in
    `Sources/Workbook/GAN/ConvArchitectures.swift` (for example 32 and 64 channels instead of
-   64 and 128, or no batch normalisation in D) and rerun `swift run Ch11_4_DCGAN --compare-mlp`.
+   64 and 128, or no batch normalisation in D) and rerun `swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`.
  */
