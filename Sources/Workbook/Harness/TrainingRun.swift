@@ -196,6 +196,21 @@ public final class TrainingRun {
                               caption: caption, rowLabels: rowLabels)
     }
 
+    /// Writes `<name>_real.png`, a grid of `count` training images: what the samples that
+    /// follow should look like. They are drawn with `--seed` from the first
+    /// `RunSettings.quickExamples` images, which a `--quick` run loads too, so the figure is
+    /// the same with or without `--quick`.
+    public func writeRealImages(_ data: ImageDataset, count: Int = 64) {
+        let chosen = MinibatchIterator.shuffledIndices(count: min(data.count, RunSettings.quickExamples),
+                                                       seed: settings.seed &+ stableHash("real images"), epoch: 0)
+            .prefix(count)
+        let pixels = chosen.flatMap { data.pixels[($0 * data.imageSize)..<(($0 + 1) * data.imageSize)] }
+        orExit {
+            try SampleGrid(pixels: pixels, channels: data.channels, height: data.height, width: data.width,
+                           caption: "\(title) — \(chosen.count) training images").write(to: figurePath("real"))
+        }
+    }
+
     /// Writes the last sample grid as `<name>_samples.png` and all of them as an animation.
     public func writeSampleFigures() {
         guard let last = snapshots.last else { return }
