@@ -1,5 +1,6 @@
 import Tensor
 
+// snippet.layer
 /// A building block of a network: callable on a tensor, and able to list its learnable
 /// parameters under PyTorch's `state_dict` names, so checkpoints load in PyTorch.
 public protocol Layer: AnyObject {
@@ -9,6 +10,7 @@ public protocol Layer: AnyObject {
     /// Tensors that are saved but not learned, e.g. BatchNorm's running statistics.
     var namedBuffers: [(name: String, tensor: Tensor)] { get }
 }
+// snippet.end
 
 extension Layer {
     public var namedParameters: [(name: String, tensor: Tensor)] { [] }

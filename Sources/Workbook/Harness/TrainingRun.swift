@@ -34,11 +34,13 @@ public final class TrainingRun {
         if settings.outputFolder.hasPrefix("runs/") { print("figures and logs go to \(settings.outputFolder)/") }
     }
 
+    // snippet.run-generator
     /// A generator for one purpose ("weights", "fixed noise", …), derived from `--seed`,
     /// so that each purpose draws the same numbers whatever the others consume.
     public func generator(_ purpose: String) -> SeededGenerator {
         SeededGenerator(seed: settings.seed, purpose: purpose)
     }
+    // snippet.end
 
     public func figurePath(_ what: String) -> String { "\(settings.outputFolder)/\(name)_\(what).png" }
     /// The per-step CSV log `train` writes.
