@@ -30,6 +30,19 @@ let images = run.loadImages(from: options.data.data)
 let pixels = images.imageSize          // 28 × 28 = 784
 let latent = run.settings.latentDimension
 let batchSize = run.settings.batchSize
+run.writeRealImages(images)
+
+/*:
+ Before the generator draws anything, here is what it is asked to imitate: 64 training
+ images, picked by the seed (the same 64 on every run), in the same grid that will show the
+ samples. Fashion-MNIST has ten classes of clothing, each a 28×28 grey-level photo on a
+ black background: T-shirts, trousers, pullovers, dresses, coats, sandals, shirts,
+ sneakers, bags and ankle boots.
+
+ ![64 Fashion-MNIST training images](figures/ch11_2_minimax_real.png)
+
+ *`swift run Ch11_2_Minimax`: 64 images of the training set, the yardstick for every sample grid in this book.*
+ */
 
 /*:
  ### The networks

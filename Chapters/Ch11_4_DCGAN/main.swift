@@ -83,10 +83,60 @@ orExit { try diagram.write(to: run.figurePath("transposed_convolution")) }
 
  <!-- snippet: Sources/Workbook/GAN/ConvArchitectures.swift#dcgan64-models -->
 
- Both are initialised the DCGAN way and trained with the recipe's Adam settings:
+ A wrong padding or channel count in such a stack shows up as a crash deep inside some
+ matrix product, or worse, as a network that runs but makes the wrong size. So before
+ training the chapter checks the pair block by block: it pushes a batch of zeros through
+ each network one layer at a time and lists every layer's output shape
+ (`Sequential.outputShapes` in `Sources/NN/Layer.swift`, in evaluation mode and without
+ gradients, so that nothing is trained and no batch statistics move):
+
+ <!-- snippet: Sources/NN/Layer.swift#output-shapes -->
+
+ The generator must turn a batch of noise vectors into images of the data's shape, and the
+ discriminator must turn a batch of images into one score each; if either is not so, the
+ `precondition` stops the run before it starts:
  */
 var weights = run.generator("weights")
 let (G, D) = orExit { try dcganNetworks(latent: latent, for: images, using: &weights) }
+let generatorShapes = G.outputShapes(forInput: [batchSize, latent])
+let discriminatorShapes = D.outputShapes(forInput: [batchSize] + images.imageShape)
+precondition(generatorShapes.output == [batchSize] + images.imageShape, "G's images must have the data's shape")
+precondition(discriminatorShapes.output == [batchSize, 1], "D must give one score per image")
+print("generator:\n\(generatorShapes)\n\ndiscriminator:\n\(discriminatorShapes)")
+
+/*:
+ For Fashion-MNIST (a batch of 64, z ∈ ℝ¹⁰⁰) the run prints these two tables; the numbers
+ in the first column are the layers' indices, the prefixes of their parameters in a
+ checkpoint (`0.weight`, `4.bias`, …). The generator:
+
+ | | layer | output shape |
+ |---:|---|---|
+ | | input | [64, 100] |
+ | 0 | Linear(100 → 6272) | [64, 6272] |
+ | 1 | BatchNorm(6272) | [64, 6272] |
+ | 2 | ReLU | [64, 6272] |
+ | 3 | Unflatten(128×7×7) | [64, 128, 7, 7] |
+ | 4 | ConvTranspose2d(128 → 64, 4×4, stride 2, padding 1) | [64, 64, 14, 14] |
+ | 5 | BatchNorm(64) | [64, 64, 14, 14] |
+ | 6 | ReLU | [64, 64, 14, 14] |
+ | 7 | ConvTranspose2d(64 → 1, 4×4, stride 2, padding 1) | [64, 1, 28, 28] |
+ | 8 | Tanh | [64, 1, 28, 28] |
+
+ and the discriminator, the same sizes in reverse, ending in one score per image:
+
+ | | layer | output shape |
+ |---:|---|---|
+ | | input | [64, 1, 28, 28] |
+ | 0 | Conv2d(1 → 64, 4×4, stride 2, padding 1) | [64, 64, 14, 14] |
+ | 1 | LeakyReLU(0.2) | [64, 64, 14, 14] |
+ | 2 | Conv2d(64 → 128, 4×4, stride 2, padding 1) | [64, 128, 7, 7] |
+ | 3 | BatchNorm(128) | [64, 128, 7, 7] |
+ | 4 | LeakyReLU(0.2) | [64, 128, 7, 7] |
+ | 5 | Flatten | [64, 6272] |
+ | 6 | Linear(6272 → 1) | [64, 1] |
+
+ Both are initialised the DCGAN way and trained with the recipe's Adam settings:
+ */
 initializeDCGAN(G, using: &weights)
 initializeDCGAN(D, using: &weights)
 let optimizerG = Adam(G.parameters, learningRate: run.settings.generatorLearningRate,
