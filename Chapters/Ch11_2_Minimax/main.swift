@@ -227,3 +227,29 @@ run.finish()
  generator still learns, slowly, because Adam rescales small gradients; with plain SGD the
  difference would be starker.
  */
+
+/*:
+ ### Exercises
+
+ Exercise 11.1, in the exercises at the end of the chapter, starts from this section: the
+ same GAN on MNIST digits, the saturating loss, label smoothing, instance noise and other
+ settings, each scored with the metrics of §11.5.
+
+ ### Summary
+
+ - With the best discriminator for a fixed generator, the minimax game asks the generator to
+   minimise the Jensen–Shannon divergence to the data, which is stuck at its maximum, with no
+   gradient, while the two distributions barely overlap.
+ - Both players here are multi-layer perceptrons: G ends in tanh, so real pixels are scaled
+   to the same [−1, 1], and D returns a raw logit for the loss to use.
+ - Each iteration updates D on real images and on generated ones detached from G, then updates
+   G through the freshly updated D; `MinimaxGAN.trainStep` is that iteration, shared with the
+   DCGAN and toy chapters.
+ - The non-saturating loss −log D(G(z)) is steep where log(1 − D(G(z))) is flat; the
+   gradient-norm figures show the saturating loss delivering a much smaller gradient while D
+   is winning.
+ - Binary cross-entropy written on logits with a stable softplus never takes the logarithm of
+   an underflowed probability, which removes the original code's `sigmoid().log()` failure.
+ - After five epochs the generator draws recognisable but grainy garments, and the losses move
+   toward the values of an undecided discriminator without reaching them.
+ */

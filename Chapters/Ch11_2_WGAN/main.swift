@@ -166,3 +166,27 @@ run.finish()
  WGAN paper trained for a hundred times as many iterations; section 11.3 shows what the
  gradient penalty does with the same budget.
  */
+
+/*:
+ ### Exercises
+
+ Exercise 11.4, in the exercises at the end of the chapter, belongs to this section: fewer
+ critic updates, another clipping constant and Adam instead of RMSprop, then the penalty of
+ §11.3 and the relativistic losses, compared with the minimax GAN.
+
+ ### Summary
+
+ - The Wasserstein-1 distance keeps shrinking as generated samples move toward the data even
+   when the two distributions do not overlap, where the Jensen–Shannon divergence is stuck.
+ - The Kantorovich–Rubinstein duality turns it into a contest over 1-Lipschitz functions: a
+   critic without a sigmoid maximises the gap between its mean scores on real and generated
+   images, and the generator raises the critic's score of its samples.
+ - Weight clipping keeps the critic Lipschitz by clipping every stored weight to [−c, c]
+   after each critic update; that bounds its Lipschitz constant, so the critic estimates a
+   scaled W at best, and only as well as a clipped network can represent the optimal critic.
+ - Each generator step follows `--n-critic` critic updates on fresh real batches, with RMSprop
+   as in the WGAN paper; `WassersteinGAN.trainStep` is the iteration, shared with WGAN-GP,
+   where only the constraint differs.
+ - The original code assigned the clipped values to a copy, so nothing was clipped;
+   `clipValues(of:to:)` writes into the parameters' own storage, and an errata test pins it.
+ */

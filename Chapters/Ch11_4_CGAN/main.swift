@@ -189,3 +189,23 @@ run.finish()
    `swift run Ch11_5_Metrics leaderboard --models DIR` (§11.5).
  * Digits instead of clothes: `swift run Ch11_4_CGAN --data ~/data/mnist`.
  */
+
+/*:
+ ### Summary
+
+ - A conditional GAN gives both players the class y: the generator learns G(z, y), and the
+   discriminator judges whether x is a real image of class y, so it can reject a good image
+   presented under the wrong label.
+ - That works only because real images reach D with their own labels; images the generator
+   makes carry the labels it was asked for, drawn uniformly.
+ - Labels are categories, so they enter as one-hot vectors: appended to z for the generator,
+   where a linear layer makes the one-hot vector an embedding lookup.
+ - The discriminator sees the class either as ten extra constant input planes, or through a
+   projection that adds to the unconditional score the agreement of its image features with
+   a learned vector of the class (`--conditioning projection`).
+ - Training uses the relativistic average least-squares loss of §11.2 by default, `--loss bce`
+   for the standard conditional GAN, through the same `AdversarialLoss.trainStep`.
+ - The original's random labels for real images and raw integer labels of the wrong rank are
+   replaced by true labels and one-hot inputs, with tests for the pairing; the chapter also
+   measures how often §11.5's classifier names the class the generator was asked for.
+ */

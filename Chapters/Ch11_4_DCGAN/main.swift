@@ -275,3 +275,25 @@ run.finish()
    `Sources/Workbook/GAN/ConvArchitectures.swift` (for example 32 and 64 channels instead of
    64 and 128, or no batch normalisation in D) and rerun `swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`.
  */
+
+/*:
+ ### Summary
+
+ - Convolutions build two facts about images into the networks: neighbouring pixels belong
+   together, and a pattern means the same wherever it appears. The discriminator is an
+   ordinary image classifier; the generator grows a small stack of feature maps into an
+   image with transposed convolutions.
+ - The DCGAN recipe: strided convolutions instead of pooling, batch normalisation except at
+   the generator's output and the discriminator's input, ReLU and a tanh output in G,
+   LeakyReLU with slope 0.2 in D, weights from N(0, 0.02), and Adam with β₁ = 0.5.
+ - A transposed convolution's output size is (in − 1)·s − 2p + k + output_padding; kernel 4,
+   stride 2 and padding 1 double the size, which the 28×28 generator uses twice from 7×7, and
+   the chapter checks the library's layer against the formula.
+ - The game, the losses and the iteration are the minimax chapter's `MinimaxGAN.trainStep`;
+   only the networks change, and `--images` switches to the 64×64 RGB pair.
+ - Spherical interpolation walks between two noise vectors along the sphere where nearly all
+   of a 100-dimensional Gaussian's mass lies, where the generator received its inputs during
+   training; a straight line would cut through the sphere's inside.
+ - `--compare-mlp` compares the two architectures at the same wall-clock time rather than the
+   same number of iterations, with the same iteration, data, seed and fixed noise.
+ */
