@@ -10,6 +10,9 @@ only="${1:-}"
 
 swift build
 times=()
+# Wall time and peak resident memory of each step, from GNU time when it is installed.
+measure=()
+if [ -x /usr/bin/time ]; then measure=(/usr/bin/time -f '%e %M' -o .make-figures-step.txt); fi
 
 # run [--keep RUN_NAME] CHAPTER ARGS...: runs the chapter; with --keep, copies the run's
 # final generator to models/, where the metrics chapter's leaderboard finds it.
@@ -21,9 +24,13 @@ run() {
     # The book's figures are written only on request: a chapter's default --out is runs/.
     case " $* " in *" --out "*) ;; *) set -- "$@" --out figures ;; esac
     echo "== swift run $chapter $*"
-    local started=$SECONDS
-    ".build/debug/$chapter" "$@"
-    times+=("$(printf '%5d s  %s %s' $((SECONDS - started)) "$chapter" "$*")")
+    local started=$SECONDS memory="  (memory not measured)"
+    "${measure[@]}" ".build/debug/$chapter" "$@"
+    if [ -s .make-figures-step.txt ]; then
+        memory=$(awk '{ printf "%7.0f MiB peak", $2 / 1024 }' .make-figures-step.txt)
+        rm -f .make-figures-step.txt
+    fi
+    times+=("$(printf '%5d s %s  %s %s' $((SECONDS - started)) "$memory" "$chapter" "$*")")
     if [ -n "$keep" ]; then
         mkdir -p models
         cp "checkpoints/$keep/generator.safetensors" "models/${keep}_generator.safetensors"
@@ -40,7 +47,7 @@ run --keep ch11_2_rgan Ch11_2_RGAN --epochs 3
 run --keep ch11_3_wgangp Ch11_3_WGANGP --compare
 run Ch11_3_ModeCollapse
 run Ch11_3_Techniques       # needs models/classifier.safetensors (shipped)
-run --keep ch11_4_dcgan Ch11_4_DCGAN --compare-mlp --epochs 1
+run --keep ch11_4_dcgan Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors
 run --keep ch11_4_cgan Ch11_4_CGAN
 run Ch11_5_Metrics sanity
 run Ch11_5_Metrics leaderboard   # scores the generators kept in models/ above

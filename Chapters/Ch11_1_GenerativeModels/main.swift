@@ -295,15 +295,66 @@ orExit {
 
  Sample quality, likelihood and sampling speed pull in different directions, and no family
  is best at all three: that is the trade-off the rest of this chapter navigates for GANs.
-
- ### Try it
-
- - `--dataset grid` (25 modes) makes mode coverage harder for every family.
- - `--steps 10000` gives every family more training; which ones improve most?
- - Change the EBM's `LangevinSampler` to 50 steps and watch its sample quality against its
-   sampling time.
  */
 // snippet.hide
 study.finish([("dataset", options.dataset.rawValue), ("steps", "\(comparison.steps)"), ("seconds", "\(study.seconds)")]
              + comparison.energyDistanceFields(families))
 // snippet.show
+
+/*:
+ ### Exercises
+
+ Each command writes its table and both figures into the folder given by `--out`; compare
+ them with the ones above.
+
+ #### Exercise 11.1.1: more modes
+
+     swift run Ch11_1_GenerativeModels --dataset grid --out runs/families-grid
+
+ The grid has 25 modes instead of 8. In `runs/families-grid/ch11_1_generative_models_table.md`,
+ which families still cover every mode, and whose samples figure shows the same failure as
+ on the ring (the flow's thread, the VAE's blur)?
+
+ #### Exercise 11.1.2: a longer budget
+
+     swift run Ch11_1_GenerativeModels --steps 10000 --out runs/families-10k
+
+ Every family trains for 10,000 steps instead of 3,000. Which rows of the table change most
+ in energy distance and modes covered? Has the GAN settled onto the eight modes in the
+ samples figure, and has the flow's filament across the middle gone?
+
+ #### Exercise 11.1.3: another seed
+
+     swift run Ch11_1_GenerativeModels --seed 1 --out runs/families-seed1
+
+ New training and held-out points, weights and minibatches. Which conclusions of "What the
+ measurements show" survive the change of seed, and which family's row moves the most?
+
+ #### Exercise 11.1.4: fewer Langevin steps
+
+ In this file, change the energy model's `LangevinSampler(stepSize: 0.01, steps: 200)` to
+ `steps: 50`, then run `swift run Ch11_1_GenerativeModels --out runs/families-langevin50`.
+ How do the energy-based row's sampling time and high-quality share change, and what do
+ its samples look like next to the other families'?
+
+ ### Summary
+
+ - The six families differ first in what they can say about $p_\theta(x)$: the
+   autoregressive model and the flow evaluate it exactly, the VAE bounds it from below with
+   the ELBO, the energy-based model knows it only up to the constant $Z$, and the GAN and the
+   diffusion model never write it down.
+ - What a family knows about $p_\theta(x)$ decides how it trains: maximum likelihood for the
+   exact families, the ELBO with the reparameterisation trick for the VAE, denoising score
+   matching (a double backpropagation) for the energy model, a two-player game for the GAN,
+   and a squared error on predicted noise for DDPM.
+ - Sampling costs differ as much: one network pass for the VAE, the flow and the GAN, one pass
+   per coordinate for the autoregressive model, and a hundred or more for Langevin dynamics
+   and for the diffusion model's reverse steps.
+ - One experiment, the same ring of eight Gaussians, budget and held-out points for all six,
+   makes the families comparable by energy distance, modes covered, high-quality share and
+   test log-likelihood, with fresh samples of the true distribution as the noise floor.
+ - On that run the autoregressive mixture fitted the ring best, the flow could not tear its
+   Gaussian into separate modes, the VAE blurred, the energy model gave the sharpest samples
+   at the slowest sampling, and the GAN had not settled within the budget.
+ - No family led on sample quality, likelihood and sampling speed at once.
+ */

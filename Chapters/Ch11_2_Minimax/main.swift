@@ -30,6 +30,19 @@ let images = run.loadImages(from: options.data.data)
 let pixels = images.imageSize          // 28 × 28 = 784
 let latent = run.settings.latentDimension
 let batchSize = run.settings.batchSize
+run.writeRealImages(images)
+
+/*:
+ Before the generator draws anything, here is what it is asked to imitate: 64 training
+ images, picked by the seed (the same 64 on every run), in the same grid that will show the
+ samples. Fashion-MNIST has ten classes of clothing, each a 28×28 grey-level photo on a
+ black background: T-shirts, trousers, pullovers, dresses, coats, sandals, shirts,
+ sneakers, bags and ankle boots.
+
+ ![64 Fashion-MNIST training images](figures/ch11_2_minimax_real.png)
+
+ *`swift run Ch11_2_Minimax`: 64 images of the training set, the yardstick for every sample grid in this book.*
+ */
 
 /*:
  ### The networks
@@ -199,19 +212,44 @@ if let otherLog = options.compareWith {
 run.finish()
 
 /*:
- ![Gradient norm with the non-saturating loss](figures/ch11_2_minimax_generator_gradient.png)
+ ![The saturating and the non-saturating loss on shared axes](figures/ch11_2_minimax_loss_comparison.png)
 
- *`swift run Ch11_2_Minimax`: with −log D(G(z)), G's gradient norm grows to 8.8 on average
- over 100 iterations (13.7 at its largest) as soon as D starts rejecting its samples.*
+ *`swift run Ch11_2_Minimax --loss saturating --out figures/saturating --checkpoint-dir checkpoints/saturating`,
+ then `swift run Ch11_2_Minimax --compare-with figures/saturating/ch11_2_minimax_log.csv`: the
+ same networks, seed and data, once with log(1 − D(G(z))) and once with −log D(G(z)); each
+ curve is labelled with its loss.*
 
- ![Gradient norm with the saturating loss](figures/saturating/ch11_2_minimax_generator_gradient.png)
-
- *`swift run Ch11_2_Minimax --loss saturating --out figures/saturating --checkpoint-dir checkpoints/saturating`:
- the same networks, seed and data with log(1 − D(G(z))).*
-
+ With −log D(G(z)), G's gradient norm grows to 8.8 on average over 100 iterations (13.7 at
+ its largest) as soon as D starts rejecting its samples.
  While D is winning (the first 2,000 iterations), the saturating loss delivers a gradient
  about a twelfth of the non-saturating one's on average, below 0.05 in 58 of those
  iterations and below 0.01 in 5. That is the flat region of log(1 − D) at D ≈ 0, measured. The
  generator still learns, slowly, because Adam rescales small gradients; with plain SGD the
  difference would be starker.
+ */
+
+/*:
+ ### Exercises
+
+ Exercise 11.1, in the exercises at the end of the chapter, starts from this section: the
+ same GAN on MNIST digits, the saturating loss, label smoothing, instance noise and other
+ settings, each scored with the metrics of §11.5.
+
+ ### Summary
+
+ - With the best discriminator for a fixed generator, the minimax game asks the generator to
+   minimise the Jensen–Shannon divergence to the data, which is stuck at its maximum, with no
+   gradient, while the two distributions barely overlap.
+ - Both players here are multi-layer perceptrons: G ends in tanh, so real pixels are scaled
+   to the same [−1, 1], and D returns a raw logit for the loss to use.
+ - Each iteration updates D on real images and on generated ones detached from G, then updates
+   G through the freshly updated D; `MinimaxGAN.trainStep` is that iteration, shared with the
+   DCGAN and toy chapters.
+ - The non-saturating loss −log D(G(z)) is steep where log(1 − D(G(z))) is flat; the
+   gradient-norm figures show the saturating loss delivering a much smaller gradient while D
+   is winning.
+ - Binary cross-entropy written on logits with a stable softplus never takes the logarithm of
+   an underflowed probability, which removes the original code's `sigmoid().log()` failure.
+ - After five epochs the generator draws recognisable but grainy garments, and the losses move
+   toward the values of an undecided discriminator without reaching them.
  */

@@ -178,3 +178,49 @@ run.finish()
  swift run Ch11_2_RGAN --images ~/Pictures/faces --epochs 20   # the original's 64×64 RGB setting
  ```
  */
+
+/*:
+ ### Exercises
+
+ #### Exercise 11.2.1: four losses, one pair of networks
+
+ Run `swift run Ch11_2_RGAN` and the three `--loss` commands above (one epoch each; they
+ write to `runs/ch11_2_rgan`, `runs/ch11_2_rgan-loss-rsgan`, `runs/ch11_2_rgan-loss-rasgan`
+ and `runs/ch11_2_rgan-loss-bce`). Put the four `ch11_2_rgan_progress.png` figures side by
+ side: which loss draws recognisable garments first? In each `ch11_2_rgan_realism_gap.png`,
+ does the score gap settle at a value, and why is only the least-squares loss's gap pulled
+ toward a target?
+
+ #### Exercise 11.2.2: less cautious settings
+
+     swift run Ch11_2_RGAN --lr 2e-4 --batch-size 64 --out runs/rgan-dcgan-recipe
+
+ These are the DCGAN section's learning rate and batch size. Compared with the default
+ one-epoch run, are the garments in `ch11_2_rgan_progress.png` further along, and does the
+ loss figure show the game staying balanced or one player running away?
+
+ #### Exercise 11.2.3: a faster discriminator
+
+     swift run Ch11_2_RGAN --lr-d 4e-4 --out runs/rgan-fast-d
+
+ Only C's learning rate changes. In the realism-gap figure, does C hold its target more
+ tightly than in the default run, and does the generator's progress in
+ `ch11_2_rgan_progress.png` slow down or not?
+
+ ### Summary
+
+ - A relativistic discriminator answers a relative question, whether a real image looks more
+   realistic than a generated one, by comparing raw scores, pair by pair (RSGAN) or against
+   the other kind's batch average (RaSGAN, RaLSGAN).
+ - RaLSGAN, the original chapter's loss, asks real images to score one unit above the average
+   fake and fakes one unit below the average real; the generator's loss swaps the roles, so
+   G receives a gradient through the real half of the batch as well.
+ - The networks are the DCGAN pair at 28×28, with z drawn uniformly from $[-1, 1]^{128}$ and
+   the original's cautious Adam settings; `--images` brings back its 64×64 RGB networks.
+ - `AdversarialLoss.trainStep` is the iteration, shared with the conditional GAN, and
+   `--loss` swaps between the three relativistic losses and the standard one.
+ - The original loop never stopped; here the training harness ends it after `--epochs` or
+   exactly `--steps` iterations, and a test checks the count.
+ - In the three-epoch run the score gap stays close to the discriminator's target while the
+   samples of the same noise keep improving underneath it.
+ */

@@ -35,6 +35,7 @@ import Workbook
 let run = TrainingRun(name: "ch11_2_wgan", title: "Ch11.2 WGAN (weight clipping)", settings: options.training.settings)
 let images = run.loadImages(from: options.data.data)
 let latent = run.settings.latentDimension
+let batchSize = run.settings.batchSize
 
 /*:
  ### Keeping the critic Lipschitz: weight clipping
@@ -125,6 +126,23 @@ let weightsFigure = Histogram(
     title: "Critic weights after training (clipped to ±\(options.clip))", xTitle: "weight value",
     values: weightValues(of: critic), bins: 60, logarithmicY: true)
 orExit { try weightsFigure.write(to: run.figurePath("critic_weights")) }
+
+/*:
+ Two measurements on one batch tell a collapsed generator from a merely blurry one
+ (`CollapseDiagnostics` in `Sources/Workbook/GAN/CollapseDiagnostics.swift`): the **pixel
+ spread**, each pixel's standard deviation across the batch averaged over the pixels, which
+ is 0 when all images are the same; and the **alignment** of the critic's input gradients,
+ the mean cosine between each image's ∇ₓC(x) and the batch's mean gradient, which is 1 when
+ the critic pushes every image in the same direction. The chapter takes both for the fixed
+ noise batch's samples and for 64 real training images:
+ */
+let generatedImages = evaluating { G(fixedNoise) }
+let collapse = CollapseDiagnostics.table([
+    ("64 generated images (fixed noise)", CollapseDiagnostics(critic: { critic($0) }, images: generatedImages)),
+    ("64 real training images", CollapseDiagnostics(critic: { critic($0) }, images: batches.next().reshaped([batchSize, -1]))),
+])
+run.writeTable(collapse, named: "collapse")
+print(collapse)
 run.finish()
 
 /*:
@@ -147,4 +165,28 @@ run.finish()
  the critic is pinned there rather than learned, which limits what it can represent. The
  WGAN paper trained for a hundred times as many iterations; section 11.3 shows what the
  gradient penalty does with the same budget.
+ */
+
+/*:
+ ### Exercises
+
+ Exercise 11.4, in the exercises at the end of the chapter, belongs to this section: fewer
+ critic updates, another clipping constant and Adam instead of RMSprop, then the penalty of
+ §11.3 and the relativistic losses, compared with the minimax GAN.
+
+ ### Summary
+
+ - The Wasserstein-1 distance keeps shrinking as generated samples move toward the data even
+   when the two distributions do not overlap, where the Jensen–Shannon divergence is stuck.
+ - The Kantorovich–Rubinstein duality turns it into a contest over 1-Lipschitz functions: a
+   critic without a sigmoid maximises the gap between its mean scores on real and generated
+   images, and the generator raises the critic's score of its samples.
+ - Weight clipping keeps the critic Lipschitz by clipping every stored weight to [−c, c]
+   after each critic update; that bounds its Lipschitz constant, so the critic estimates a
+   scaled W at best, and only as well as a clipped network can represent the optimal critic.
+ - Each generator step follows `--n-critic` critic updates on fresh real batches, with RMSprop
+   as in the WGAN paper; `WassersteinGAN.trainStep` is the iteration, shared with WGAN-GP,
+   where only the constraint differs.
+ - The original code assigned the clipped values to a copy, so nothing was clipped;
+   `clipValues(of:to:)` writes into the parameters' own storage, and an errata test pins it.
  */

@@ -169,3 +169,50 @@ if options.compare {
  stays well below 1, which is the vanishing-gradient side of clipping; the penalised
  critic's sits near 1 by construction.
  */
+
+/*:
+ ### Exercises
+
+ #### Exercise 11.3.1: a penalty too weak
+
+     swift run Ch11_3_WGANGP --lambda 0.1 --out runs/wgangp-lambda0.1
+
+ The penalty's weight is a hundredth of the default. In
+ `ch11_3_wgangp_gradient_norm.png`, does the critic's gradient norm at the interpolates stay
+ near 1? Does the estimate of W in `ch11_3_wgangp_wasserstein.png` still fall as the samples
+ improve, and do the samples improve?
+
+ #### Exercise 11.3.2: a penalty too strong
+
+     swift run Ch11_3_WGANGP --lambda 100 --out runs/wgangp-lambda100
+
+ The penalty now weighs ten times the default. Compare `ch11_3_wgangp_penalty.png` and the
+ gradient-norm figure with the default run's: how much closer to 1 is the norm held, and what
+ does the critic give up for it (look at the estimate of W and at the samples)?
+
+ #### Exercise 11.3.3: one critic update per generator update
+
+     swift run Ch11_3_WGANGP --n-critic 1 --out runs/wgangp-ncritic1
+
+ Each generator iteration now costs one critic update instead of five, so the same five
+ epochs give five times as many generator iterations. Is the estimate of W still a usable
+ progress bar for sample quality, or does it stop tracking the samples when the critic is
+ no longer kept near its optimum?
+
+ ### Summary
+
+ - A differentiable function is 1-Lipschitz exactly when its gradient norm never exceeds 1,
+   so WGAN-GP penalises the critic's gradient norm for straying from 1 at random points
+   between real and generated samples, one interpolation weight and one norm over all pixels
+   per sample, in a critic without batch normalisation.
+ - The penalty contains a gradient, so training the critic needs the gradient of a gradient:
+   `gradients(of:wrt:createGraph: true)` records the backward pass so that it can be
+   differentiated again.
+ - The original code's penalty entered the loss as a constant and never changed the critic;
+   an errata test shows that version's zero gradient and ours matching finite differences.
+ - The penalised and the clipped critic share networks, seed, data, budget and iteration;
+   only the constraint and its optimiser differ (Adam with β = (0, 0.9) against RMSprop).
+ - With the penalty, the estimate of W falls as the samples improve and the gradient norm at
+   the interpolates settles a little above 1; the clipped critic on the same budget gives a
+   smaller estimate that climbs instead, with a gradient norm well below 1.
+ */

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Workbook
 
 enum Defaults: ChapterDefaults { static let recipe = Recipe(epochs: 2, batchSize: 64, learningRate: 2e-4, latentDimension: 100) }
@@ -9,8 +10,14 @@ struct Options: ParsableCommand, Sendable {
     @OptionGroup var training: TrainingOptions<Defaults>
     @OptionGroup var source: ImageSourceOptions
 
-    @Flag(help: "Then train the minimax chapter's MLP GAN for the same wall-clock time and compare samples.")
-    var compareMlp = false
+    @Option(help: "Draw this generator checkpoint's images of the same fixed noise beside the DCGAN's (the book uses §11.2's MLP GAN, models/ch11_2_minimax_generator.safetensors).")
+    var compareWith: String?
+
+    func validate() throws {
+        if let compareWith, !FileManager.default.isReadableFile(atPath: compareWith) {
+            throw ValidationError("--compare-with: cannot read \(compareWith); `swift run Ch11_2_Minimax` writes checkpoints/ch11_2_minimax/generator.safetensors")
+        }
+    }
 }
 
 /// The command line, parsed when the chapter first reads it.

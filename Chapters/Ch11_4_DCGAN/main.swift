@@ -27,7 +27,8 @@
    β₁ = 0.9 makes training oscillate).
 
  This file is the section: `swift run Ch11_4_DCGAN` runs it (`--help` lists every option);
- add `--compare-mlp` to give the minimax chapter's MLP GAN the same wall-clock time, or
+ add `--compare-with FILE` to draw another generator's images of the same noise beside the
+ DCGAN's, or
  `--images DIR` to train the 64×64 RGB networks on a folder of photos.
  */
 import NN
@@ -68,7 +69,7 @@ orExit { try diagram.write(to: run.figurePath("transposed_convolution")) }
 
 /*:
  ![How a transposed convolution grows a 3×3 input to 6×6](figures/ch11_4_dcgan_transposed_convolution.png)
- *`swift run Ch11_4_DCGAN --compare-mlp --epochs 1`*
+ *`swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`*
 
  ### The networks
 
@@ -82,10 +83,60 @@ orExit { try diagram.write(to: run.figurePath("transposed_convolution")) }
 
  <!-- snippet: Sources/Workbook/GAN/ConvArchitectures.swift#dcgan64-models -->
 
- Both are initialised the DCGAN way and trained with the recipe's Adam settings:
+ A wrong padding or channel count in such a stack shows up as a crash deep inside some
+ matrix product, or worse, as a network that runs but makes the wrong size. So before
+ training the chapter checks the pair block by block: it pushes a batch of zeros through
+ each network one layer at a time and lists every layer's output shape
+ (`Sequential.outputShapes` in `Sources/NN/Layer.swift`, in evaluation mode and without
+ gradients, so that nothing is trained and no batch statistics move):
+
+ <!-- snippet: Sources/NN/Layer.swift#output-shapes -->
+
+ The generator must turn a batch of noise vectors into images of the data's shape, and the
+ discriminator must turn a batch of images into one score each; if either is not so, the
+ `precondition` stops the run before it starts:
  */
 var weights = run.generator("weights")
 let (G, D) = orExit { try dcganNetworks(latent: latent, for: images, using: &weights) }
+let generatorShapes = G.outputShapes(forInput: [batchSize, latent])
+let discriminatorShapes = D.outputShapes(forInput: [batchSize] + images.imageShape)
+precondition(generatorShapes.output == [batchSize] + images.imageShape, "G's images must have the data's shape")
+precondition(discriminatorShapes.output == [batchSize, 1], "D must give one score per image")
+print("generator:\n\(generatorShapes)\n\ndiscriminator:\n\(discriminatorShapes)")
+
+/*:
+ For Fashion-MNIST (a batch of 64, z ∈ ℝ¹⁰⁰) the run prints these two tables; the numbers
+ in the first column are the layers' indices, the prefixes of their parameters in a
+ checkpoint (`0.weight`, `4.bias`, …). The generator:
+
+ | | layer | output shape |
+ |---:|---|---|
+ | | input | [64, 100] |
+ | 0 | Linear(100 → 6272) | [64, 6272] |
+ | 1 | BatchNorm(6272) | [64, 6272] |
+ | 2 | ReLU | [64, 6272] |
+ | 3 | Unflatten(128×7×7) | [64, 128, 7, 7] |
+ | 4 | ConvTranspose2d(128 → 64, 4×4, stride 2, padding 1) | [64, 64, 14, 14] |
+ | 5 | BatchNorm(64) | [64, 64, 14, 14] |
+ | 6 | ReLU | [64, 64, 14, 14] |
+ | 7 | ConvTranspose2d(64 → 1, 4×4, stride 2, padding 1) | [64, 1, 28, 28] |
+ | 8 | Tanh | [64, 1, 28, 28] |
+
+ and the discriminator, the same sizes in reverse, ending in one score per image:
+
+ | | layer | output shape |
+ |---:|---|---|
+ | | input | [64, 1, 28, 28] |
+ | 0 | Conv2d(1 → 64, 4×4, stride 2, padding 1) | [64, 64, 14, 14] |
+ | 1 | LeakyReLU(0.2) | [64, 64, 14, 14] |
+ | 2 | Conv2d(64 → 128, 4×4, stride 2, padding 1) | [64, 128, 7, 7] |
+ | 3 | BatchNorm(128) | [64, 128, 7, 7] |
+ | 4 | LeakyReLU(0.2) | [64, 128, 7, 7] |
+ | 5 | Flatten | [64, 6272] |
+ | 6 | Linear(6272 → 1) | [64, 1] |
+
+ Both are initialised the DCGAN way and trained with the recipe's Adam settings:
+ */
 initializeDCGAN(G, using: &weights)
 initializeDCGAN(D, using: &weights)
 let optimizerG = Adam(G.parameters, learningRate: run.settings.generatorLearningRate,
@@ -127,7 +178,7 @@ run.plot("scores", title: "What the discriminator believes", yTitle: "mean D(·)
 
  ```
  swift run Ch11_4_DCGAN                 # two epochs of Fashion-MNIST, 1,874 iterations of 64 images
- swift run Ch11_4_DCGAN --compare-mlp --epochs 1
+ swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors
  ```
 
  The first command is the full default run; it writes a grid after every epoch
@@ -137,13 +188,13 @@ run.plot("scores", title: "What the discriminator believes", yTitle: "mean D(·)
  were made on.
 
  ![DCGAN samples after one epoch](figures/ch11_4_dcgan_samples.png)
- *`swift run Ch11_4_DCGAN --compare-mlp --epochs 1`*
+ *`swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`*
 
  ![DCGAN losses](figures/ch11_4_dcgan_losses.png)
- *`swift run Ch11_4_DCGAN --compare-mlp --epochs 1`*
+ *`swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`*
 
  ![What the DCGAN discriminator believes](figures/ch11_4_dcgan_scores.png)
- *`swift run Ch11_4_DCGAN --compare-mlp --epochs 1`*
+ *`swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`*
 
  ### Walking through the latent space
 
@@ -175,44 +226,24 @@ orExit {
 
 /*:
  ![Six spherical interpolations between fixed noise pairs](figures/ch11_4_dcgan_interpolation.png)
- *`swift run Ch11_4_DCGAN --compare-mlp --epochs 1`*
+ *`swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`*
 
- ### MLP against DCGAN on the same budget
+ ### MLP against DCGAN, the same noise
 
- A DCGAN iteration costs more than an MLP GAN's, so comparing them per iteration flatters
- the convolutions. `--compare-mlp` gives the minimax chapter's MLPs the same *wall-clock*
- time the DCGAN took, with the same iteration function, data, seed and fixed noise, and puts
- their samples next to the DCGAN's:
+ The minimax chapter's generator was trained on the same data with the same seed, so its
+ fixed noise batch is this chapter's too. `--compare-with FILE` draws a saved generator's
+ images of that noise beside the DCGAN's; the book's figure uses §11.2's MLP GAN:
  */
-if options.compareMlp {
-    let mlpRun = TrainingRun(name: "ch11_4_dcgan_mlp", title: "Ch11.2 MLP GAN", settings: run.settings)
-    var mlpWeights = mlpRun.generator("weights")
-    let mlpG = mlpGenerator(latent: latent, pixels: images.imageSize, using: &mlpWeights)
-    let mlpD = mlpDiscriminator(pixels: images.imageSize, using: &mlpWeights)
-    let mlpGAN = MinimaxGAN(
-        generator: mlpG, discriminator: mlpD,
-        generatorOptimizer: Adam(mlpG.parameters, learningRate: run.settings.generatorLearningRate,
-                                 beta1: run.settings.beta1, beta2: run.settings.beta2),
-        discriminatorOptimizer: Adam(mlpD.parameters, learningRate: run.settings.discriminatorLearningRate,
-                                     beta1: run.settings.beta1, beta2: run.settings.beta2),
-        latent: latent)
-    let mlpBatches = mlpRun.batches(of: images)
-    var random = mlpRun.generator("noise")
-    var mlpSteps = 0
-    let deadline = ContinuousClock.now + trainingTime
-    repeat {
-        _ = mlpGAN.trainStep(real: mlpBatches.next().reshaped([batchSize, -1]), using: &random)
-        mlpSteps += 1
-    } while ContinuousClock.now < deadline
+if let path = options.compareWith {
+    let other = orExit { try CheckpointGenerator(path: path) }
+    let otherImages = other.images(for: fixedNoise).reshaped([-1] + images.imageShape)
+    let dcganImages = evaluating { G(fixedNoise) }
     // snippet.hide
-    let seconds = Int(trainingTime.components.seconds)
-    print("MLP GAN: \(mlpSteps) steps in the DCGAN's \(seconds) s (DCGAN: \(run.step) steps)")
     orExit {
-        let mlpSamples = evaluating { mlpG(fixedNoise) }.reshaped([-1] + images.imageShape)
-        let dcganSamples = evaluating { G(fixedNoise) }
-        try FigureGrid.sideBySide(title: "The same \(seconds) seconds of training, the same noise", [
-            ("MLP GAN, \(mlpSteps) steps", try mlpRun.sampleGrid(mlpSamples, caption: "Ch11.2 minimax MLPs")),
-            ("DCGAN, \(run.step) steps", try run.sampleGrid(dcganSamples, caption: "Ch11.4 DCGAN")),
+        let otherSteps = other.trainingSteps.map { "\($0) steps" } ?? "steps not recorded"
+        try FigureGrid.sideBySide(title: "The same noise: the MLP GAN of §11.2 and the DCGAN", [
+            ("\(other.chapter.rawValue), \(otherSteps)", try run.sampleGrid(otherImages, caption: path)),
+            ("ch11_4_dcgan, \(run.step) steps", try run.sampleGrid(dcganImages, caption: "Ch11.4 DCGAN")),
         ]).write(to: run.figurePath("vs_mlp"))
     }
     // snippet.show
@@ -221,7 +252,7 @@ run.finish()
 
 /*:
  ![MLP GAN and DCGAN after the same training time](figures/ch11_4_dcgan_vs_mlp.png)
- *`swift run Ch11_4_DCGAN --compare-mlp --epochs 1`*
+ *`swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`*
 
  The outcome on this short budget is worth looking at closely. In the DCGAN's 158 seconds
  the MLPs made eleven iterations for each of the DCGAN's (10,408 against 937). Their garments are
@@ -237,9 +268,32 @@ run.finish()
    centre-cropped and resized to 64×64 and the 64-pixel networks are used:
    `swift run Ch11_4_DCGAN --images ~/data/cifar10-png --epochs 10`
  * Compare with the basic GAN on the same wall-clock budget:
-   `swift run Ch11_4_DCGAN --compare-mlp` (longer: `--epochs 5 --compare-mlp`).
+   `swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`
+   (longer: add `--epochs 5`).
  * Handwritten digits instead of clothes: `swift run Ch11_4_DCGAN --data ~/data/mnist`.
  * Other layer configurations: change `dcganGenerator` and `dcganDiscriminator` in
    `Sources/Workbook/GAN/ConvArchitectures.swift` (for example 32 and 64 channels instead of
-   64 and 128, or no batch normalisation in D) and rerun `swift run Ch11_4_DCGAN --compare-mlp`.
+   64 and 128, or no batch normalisation in D) and rerun `swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`.
+ */
+
+/*:
+ ### Summary
+
+ - Convolutions build two facts about images into the networks: neighbouring pixels belong
+   together, and a pattern means the same wherever it appears. The discriminator is an
+   ordinary image classifier; the generator grows a small stack of feature maps into an
+   image with transposed convolutions.
+ - The DCGAN recipe: strided convolutions instead of pooling, batch normalisation except at
+   the generator's output and the discriminator's input, ReLU and a tanh output in G,
+   LeakyReLU with slope 0.2 in D, weights from N(0, 0.02), and Adam with β₁ = 0.5.
+ - A transposed convolution's output size is (in − 1)·s − 2p + k + output_padding; kernel 4,
+   stride 2 and padding 1 double the size, which the 28×28 generator uses twice from 7×7, and
+   the chapter checks the library's layer against the formula.
+ - The game, the losses and the iteration are the minimax chapter's `MinimaxGAN.trainStep`;
+   only the networks change, and `--images` switches to the 64×64 RGB pair.
+ - Spherical interpolation walks between two noise vectors along the sphere where nearly all
+   of a 100-dimensional Gaussian's mass lies, where the generator received its inputs during
+   training; a straight line would cut through the sphere's inside.
+ - `--compare-mlp` compares the two architectures at the same wall-clock time rather than the
+   same number of iterations, with the same iteration, data, seed and fixed noise.
  */

@@ -274,3 +274,31 @@ import Workbook
 // The subcommands of Options.swift; a bad command line gets a one-line error.
 Metrics.runCommandLine()
 // snippet.show
+
+/*:
+ ### Exercises
+
+ Exercise 11.5, in the exercises at the end of the chapter, belongs to this section: scoring
+ with more or fewer samples and through a weaker classifier, following a score over training,
+ and setting the leaderboard beside the sample grids.
+
+ ### Summary
+
+ - Every metric here looks at images through a feature network; ours is a small classifier
+   trained by the workbook on Fashion-MNIST instead of Inception-v3, so the scores compare the
+   workbook's models with each other and with real data, never with published FID or IS.
+ - The Inception Score rewards samples that are each confidently classified and together cover
+   the classes; its marginal p(y) must be taken over the whole sample (the original took it
+   per image, which gives 1 for any generator), and it never looks at real data.
+ - The Fréchet distance compares Gaussians fitted to real and generated features and needs the
+   trace of a matrix square root, computed in Float64 from eigenvalues (the original took an
+   elementwise root); KID asks the same question without Gaussians or bias, and precision and
+   recall separate samples that look wrong from data the generator never produces.
+ - Every estimate depends on the sample size, so models are compared at the same N and beside
+   the score of real data at that N, the best any generator can reach.
+ - On real images damaged by a known, growing amount, every distance rose and the Inception
+   Score fell, but by very different amounts per kind of damage: what counts as bad is decided
+   by the feature network.
+ - The metrics cannot tell memorisation from generation, and a collapsed generator can keep a
+   fair precision and Inception Score: read them beside the sample grids and the real-data row.
+ */

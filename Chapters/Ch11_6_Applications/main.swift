@@ -254,3 +254,53 @@ func runAll(_ options: ApplicationOptions) {
 
 Applications.runCommandLine()
 // snippet.show
+
+/*:
+ ### Exercises
+
+ Each subcommand writes its table or figure into the `--out` folder and prints its numbers.
+
+ #### Exercise 11.6.1: how much does the discriminator's verdict wander?
+
+     swift run Ch11_6_Applications anomaly --seeds 6 --out runs/anomaly-6-seeds
+
+ Twice the seeds. In `ch11_6_applications_anomaly.md`, does the discriminator's AUROC still
+ range from above to below chance while the residual's stays in a narrow band? Which score
+ would you trust on a single training run?
+
+ #### Exercise 11.6.2: a generator that follows its labels better
+
+     swift run Ch11_4_CGAN --conditioning projection --out runs/cgan-projection --checkpoint-dir checkpoints/projection
+     swift run Ch11_6_Applications augment --conditional-generator checkpoints/projection/ch11_4_cgan/generator.safetensors --out runs/augment-projection
+
+ The first command prints its class match; compare it with the default generator's in §11.4.
+ Does the new generator's table, `ch11_6_applications_augmentation.md`, lose less accuracy
+ at the larger ratios than the table above, and does the answer follow the class match?
+
+ #### Exercise 11.6.3: inpainting with other generators
+
+     swift run Ch11_6_Applications inpaint --generator models/ch11_4_dcgan_generator.safetensors --out runs/inpaint-dcgan
+     swift run Ch11_6_Applications inpaint --generator models/ch11_2_minimax_generator.safetensors --out runs/inpaint-minimax
+
+ Each prints the search's objective and the hidden pixels' squared error, for the completion
+ and for the mean image. Does either generator beat the mean image, and does a lower search
+ objective go with a lower completion error? Compare the completions in
+ `ch11_6_applications_inpainting.png` with the WGAN-GP generator's above.
+
+ ### Summary
+
+ - The adversarial recipe travels well beyond image synthesis: image-to-image translation,
+   super-resolution and inpainting, scientific surrogates and molecules, and speech
+   vocoders; the same realism enables forgeries, and synthetic data inherits the biases of
+   its training data.
+ - With the generator's weights fixed, gradient descent on z finds the generated image closest
+   to a given one; this latent search is the tool behind AnoGAN's residual and behind
+   inpainting.
+ - For spotting a class the GAN never saw, AnoGAN's residual gave the same modest separation
+   on every seed, while the discriminator's logit swung from better to worse than chance,
+   because a discriminator judges the current generator's fakes, not the data.
+ - Adding samples of the conditional GAN to a classifier's 100 real images per class did not
+   raise its test accuracy, and more generated images lowered it.
+ - Inpainted garments were plausible in shape but lost to the mean training image on squared
+   error over the hidden pixels, which rewards an average over a committed guess.
+ */

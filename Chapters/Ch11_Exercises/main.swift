@@ -150,3 +150,16 @@ case .check(let tasks, let solutions, let figureFolder):
 case .checkTask(let task, let solutions):
     checkForParentProcess(task, on: solutions ? referenceAnswers : yourAnswers)
 }
+
+/*:
+ ### Summary
+
+ - Each of the five tasks is one function in `Sources/Exercises/`, shipped as a stub that
+   compiles, and `swift run Ch11_Exercises check` grades it against the library's own
+   version: shape, then values, then the gradients training would take from it.
+ - Every task names the original chapter's mistake at that spot (log of a sigmoid, default
+   initialisation, raw or random labels, clipping a copy, a penalty without a graph, an
+   elementwise square root, a per-image marginal), and one of its checks is built to catch it.
+ - Each task is graded in a process of its own, so a crash fails that task alone, with a hint
+   that names the op and the line that called it.
+ */

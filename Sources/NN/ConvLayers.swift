@@ -1,7 +1,7 @@
 import Tensor
 
 /// A 2-D convolution layer, as PyTorch's `nn.Conv2d`: weight [out, in, k, k], bias [out].
-public final class Conv2d: Layer {
+public final class Conv2d: Layer, CustomStringConvertible {
     public let weight: Tensor
     public let bias: Tensor?
     public let stride: Int, padding: Int
@@ -19,12 +19,16 @@ public final class Conv2d: Layer {
         conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
     }
 
+    public var description: String {
+        "Conv2d(\(weight.shape[1]) → \(weight.shape[0]), \(windowDescription(weight, stride, padding)))"
+    }
+
     public var namedParameters: [(name: String, tensor: Tensor)] { weightAndBias(weight, bias) }
 }
 
 /// A transposed 2-D convolution layer, as PyTorch's `nn.ConvTranspose2d`:
 /// weight [in, out, k, k], bias [out].
-public final class ConvTranspose2d: Layer {
+public final class ConvTranspose2d: Layer, CustomStringConvertible {
     public let weight: Tensor
     public let bias: Tensor?
     public let stride: Int, padding: Int, outputPadding: Int
@@ -44,14 +48,23 @@ public final class ConvTranspose2d: Layer {
         convTranspose2d(x, weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding)
     }
 
+    public var description: String {
+        "ConvTranspose2d(\(weight.shape[0]) → \(weight.shape[1]), \(windowDescription(weight, stride, padding)))"
+    }
+
     public var namedParameters: [(name: String, tensor: Tensor)] { weightAndBias(weight, bias) }
+}
+
+/// "4×4, stride 2, padding 1": a convolution's window, for shape listings.
+func windowDescription(_ weight: Tensor, _ stride: Int, _ padding: Int) -> String {
+    "\(weight.shape[2])×\(weight.shape[3]), stride \(stride), padding \(padding)"
 }
 
 /// Batch normalisation over [N, C] or [N, C, H, W] inputs, as PyTorch's `nn.BatchNorm1d`
 /// and `nn.BatchNorm2d`. Training normalises with the batch's statistics and updates the
 /// running ones (momentum 0.1, unbiased variance, as PyTorch); evaluation
 /// (`LayerMode.isTraining == false`) normalises with the running statistics.
-public final class BatchNorm: Layer {
+public final class BatchNorm: Layer, CustomStringConvertible {
     public let weight: Tensor, bias: Tensor
     public let runningMean: Tensor, runningVariance: Tensor
     /// Batches seen in training: a scalar, as PyTorch's, but Float so that it can sit in a checkpoint.
@@ -82,6 +95,8 @@ public final class BatchNorm: Layer {
         }
         return output
     }
+
+    public var description: String { "BatchNorm(\(weight.count))" }
 
     public var namedParameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
     public var namedBuffers: [(name: String, tensor: Tensor)] {
@@ -138,10 +153,11 @@ public final class Flatten: Layer {
 }
 
 /// [N, d] → [N] + shape, as PyTorch's `nn.Unflatten(1, shape)`.
-public final class Unflatten: Layer {
+public final class Unflatten: Layer, CustomStringConvertible {
     public let shape: [Int]
     public init(_ shape: [Int]) { self.shape = shape }
     public func callAsFunction(_ x: Tensor) -> Tensor { x.reshaped([x.shape[0]] + shape) }
+    public var description: String { "Unflatten(\(shape.map(String.init).joined(separator: "×")))" }
 }
 
 /// Nearest-neighbour upsampling of [N, C, H, W] by an integer factor, as PyTorch's

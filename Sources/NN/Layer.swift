@@ -1,5 +1,6 @@
 import Tensor
 
+// snippet.layer
 /// A building block of a network: callable on a tensor, and able to list its learnable
 /// parameters under PyTorch's `state_dict` names, so checkpoints load in PyTorch.
 public protocol Layer: AnyObject {
@@ -9,6 +10,7 @@ public protocol Layer: AnyObject {
     /// Tensors that are saved but not learned, e.g. BatchNorm's running statistics.
     var namedBuffers: [(name: String, tensor: Tensor)] { get }
 }
+// snippet.end
 
 extension Layer {
     public var namedParameters: [(name: String, tensor: Tensor)] { [] }
@@ -49,10 +51,46 @@ public final class Sequential: Layer {
     public var namedBuffers: [(name: String, tensor: Tensor)] {
         layers.enumerated().flatMap { i, layer in layer.namedBuffers.map { ("\(i).\($0.name)", $0.tensor) } }
     }
+
+    // snippet.output-shapes
+    /// Each layer's name and output shape for an input of `shape`: the block-by-block check
+    /// that a network's sizes fit together. It runs on zeros in evaluation mode without
+    /// gradients, so no batch statistics move and nothing is recorded for training.
+    public func outputShapes(forInput shape: [Int]) -> ShapeListing {
+        evaluating {
+            var x = Tensor.zeros(shape)
+            let rows = layers.map { layer in
+                x = layer(x)
+                return (layer: layerName(layer), shape: x.shape)
+            }
+            return ShapeListing(input: shape, rows: rows)
+        }
+    }
+    // snippet.end
+}
+
+/// What `Sequential.outputShapes(forInput:)` found; printed, a Markdown table with one row
+/// per layer, numbered as the layer's parameters are in a checkpoint (`0.weight`, …).
+public struct ShapeListing: CustomStringConvertible {
+    public let input: [Int]
+    public let rows: [(layer: String, shape: [Int])]
+    /// The last layer's output shape (the input's, for a network without layers).
+    public var output: [Int] { rows.last?.shape ?? input }
+
+    public var description: String {
+        func cell(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
+        return (["| | layer | output shape |", "|---:|---|---|", "| | input | \(cell(input)) |"]
+            + rows.enumerated().map { "| \($0) | \($1.layer) | \(cell($1.shape)) |" }).joined(separator: "\n")
+    }
+}
+
+/// A layer's `description` (e.g. "Linear(100 → 6272)"), or its type's name.
+public func layerName(_ layer: any Layer) -> String {
+    (layer as? CustomStringConvertible)?.description ?? String(describing: type(of: layer))
 }
 
 /// y = x·Wᵀ + b with W stored as [out, in] like PyTorch's `nn.Linear`.
-public final class Linear: Layer {
+public final class Linear: Layer, CustomStringConvertible {
     public let weight: Tensor
     public let bias: Tensor?
 
@@ -63,6 +101,8 @@ public final class Linear: Layer {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor { linear(x, weight: weight, bias: bias) }
+
+    public var description: String { "Linear(\(weight.shape[1]) → \(weight.shape[0]))" }
 
     public var namedParameters: [(name: String, tensor: Tensor)] { weightAndBias(weight, bias) }
 }
@@ -79,15 +119,20 @@ func weightAndBias(_ weight: Tensor, _ bias: Tensor?) -> [(name: String, tensor:
 }
 
 /// An elementwise activation as a layer (no parameters).
-public final class Activation: Layer {
+public final class Activation: Layer, CustomStringConvertible {
     let function: (Tensor) -> Tensor
-    public init(_ function: @escaping (Tensor) -> Tensor) { self.function = function }
+    /// What shape listings call it, e.g. "ReLU".
+    public let description: String
+    public init(_ name: String = "Activation", _ function: @escaping (Tensor) -> Tensor) {
+        description = name
+        self.function = function
+    }
     public func callAsFunction(_ x: Tensor) -> Tensor { function(x) }
 
-    public static var relu: Activation { Activation { $0.relu() } }
-    public static func leakyRelu(_ slope: Float = 0.2) -> Activation { Activation { $0.leakyRelu(slope) } }
-    public static var tanh: Activation { Activation { $0.tanh() } }
-    public static var sigmoid: Activation { Activation { $0.sigmoid() } }
+    public static var relu: Activation { Activation("ReLU") { $0.relu() } }
+    public static func leakyRelu(_ slope: Float = 0.2) -> Activation { Activation("LeakyReLU(\(slope))") { $0.leakyRelu(slope) } }
+    public static var tanh: Activation { Activation("Tanh") { $0.tanh() } }
+    public static var sigmoid: Activation { Activation("Sigmoid") { $0.sigmoid() } }
 }
 
 /// Zeroes each element with probability p in training and scales the rest by 1/(1-p)

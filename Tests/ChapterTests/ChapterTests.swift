@@ -123,6 +123,17 @@ struct ChapterTests {
         #expect(run.errors.split(separator: "\n").count == 1)
     }
 
+    /// The book's primer (Docs/api.md) quotes the line `--data /no/such/folder` prints, as an
+    /// example of `orExit`: the quote must be what the chapter says.
+    @Test func thePrimersErrorExampleIsWhatTheChapterPrints() throws {
+        let run = try runChapter("Ch11_2_Minimax", ["--data", "/no/such/folder"])
+        #expect(run.status == 1)
+        let primer = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Docs/api.md"), encoding: .utf8)
+        #expect(primer.contains("`swift run Ch11_2_Minimax --data /no/such/folder` prints\n\n```\n\(run.errors)```"),
+                "Docs/api.md does not quote \(run.errors)")
+    }
+
     @Test func corruptDataIsRejected() throws {
         let folder = try newTemporaryFolder()
         let data = folder.appendingPathComponent("data")

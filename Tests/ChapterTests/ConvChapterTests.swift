@@ -29,13 +29,19 @@ struct ConvChapterTests {
     }
 
     @Test(.enabled(if: fashionMNIST, "needs Debian's dataset-fashion-mnist"))
-    func dcganComparesWithTheMLPGANOnTheSameBudget() throws {
-        let run = try runChapter("Ch11_4_DCGAN", ["--quick", "--compare-mlp"])
+    func dcganDrawsAnotherGeneratorsImagesOfTheSameNoiseBesideItsOwn() throws {
+        let mlp = try runChapter("Ch11_2_Minimax", ["--quick"])
+        #expect(mlp.status == 0, "\(mlp.errors)")
+        let checkpoint = mlp.file("checkpoints/ch11_2_minimax/generator.safetensors").path
+        let run = try runChapter("Ch11_4_DCGAN", ["--quick", "--compare-with", checkpoint])
         #expect(run.status == 0, "\(run.errors)")
         #expect(run.exists("ch11_4_dcgan_vs_mlp.png"))
-        #expect(run.output.contains("MLP GAN:") && run.output.contains("steps in the DCGAN's"))
         // The summary line stays last, for tools that parse it.
         #expect(run.output.split(separator: "\n").last?.hasPrefix("summary: chapter=ch11_4_dcgan") == true)
+
+        let missing = try runChapter("Ch11_4_DCGAN", ["--quick", "--compare-with", "/nonexistent/generator.safetensors"])
+        #expect(missing.status != 0)
+        #expect(missing.errors.contains("--compare-with: cannot read /nonexistent/generator.safetensors"))
     }
 
     /// Erratum 4: the original looped over 100,000,000 batches; ours stops at --steps.

@@ -115,6 +115,24 @@ struct NNTests {
         for _ in 0..<300 { adam.step(gradients(of: loss(), wrt: net.parameters)) }
         #expect(loss().item < before * 0.5)
     }
+
+    /// d2l's block-by-block check: each layer's name and output shape, computed in
+    /// evaluation mode, so a BatchNorm's statistics do not move even inside training.
+    @Test func outputShapesListEachLayerWithoutTouchingBatchStatistics() {
+        var generator = SeededGenerator(seed: 1)
+        let norm = BatchNorm(5)
+        let network = Sequential(Linear(3, 5, using: &generator), norm, Activation.leakyRelu(0.2), Unflatten([5, 1]), Flatten())
+        let listing = network.outputShapes(forInput: [2, 3])
+        #expect(listing.rows.map(\.layer) == ["Linear(3 → 5)", "BatchNorm(5)", "LeakyReLU(0.2)", "Unflatten(5×1)", "Flatten"])
+        #expect(listing.rows.map(\.shape) == [[2, 5], [2, 5], [2, 5], [2, 5, 1], [2, 5]])
+        #expect(listing.output == [2, 5])
+        #expect(norm.batchesTracked.item == 0, "the listing ran BatchNorm in training mode")
+        #expect(listing.description.split(separator: "\n").dropFirst(2).prefix(2)
+            == ["| | input | [2, 3] |", "| 0 | Linear(3 → 5) | [2, 5] |"])
+        let convolution = Conv2d(1, 4, kernelSize: 4, stride: 2, padding: 1, using: &generator)
+        #expect(Sequential(convolution).outputShapes(forInput: [1, 1, 8, 8]).output == [1, 4, 4, 4])
+        #expect(layerName(convolution) == "Conv2d(1 → 4, 4×4, stride 2, padding 1)")
+    }
 }
 
 import Foundation

@@ -172,4 +172,27 @@ struct ConvGANTests {
         // On the great circle every point keeps the norm 3; a straight line would dip to 2.12.
         #expect(rows.allSatisfy { abs($0.reduce(0) { $0 + $1 * $1 }.squareRoot() - 3) < 1e-4 })
     }
+
+    // MARK: The DCGAN chapter's shape tables
+
+    /// The DCGAN chapter's prose shows both networks layer by layer: the tables must be what
+    /// `outputShapes` computes for the real networks at the chapter's defaults.
+    @Test func theDCGANChaptersShapeTablesAreTheNetworks() throws {
+        let chapter = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Chapters/Ch11_4_DCGAN")
+        let defaults = try String(contentsOf: chapter.appendingPathComponent("Options.swift"), encoding: .utf8)
+        #expect(defaults.contains("batchSize: 64") && defaults.contains("latentDimension: 100"),
+                "the prose's tables are for a batch of 64 and z ∈ ℝ¹⁰⁰; remake them for new defaults")
+        let source = try String(contentsOf: chapter.appendingPathComponent("main.swift"), encoding: .utf8)
+        var weights = SeededGenerator(seed: 0)
+        let networks = [(dcganGenerator(latent: 100, using: &weights), [64, 100]),
+                        (dcganDiscriminator(using: &weights), [64, 1, 28, 28])]
+        for (network, input) in networks {
+            // As the prose holds it: each line indented by the prose block's one space.
+            let table = network.outputShapes(forInput: input).description
+                .split(separator: "\n").map { " \($0)" }.joined(separator: "\n")
+            #expect(source.contains(table), "Chapters/Ch11_4_DCGAN/main.swift lacks the table\n\(table)")
+        }
+    }
+
 }

@@ -35,3 +35,30 @@ import Testing
         #expect(error.description.contains("it logs d_loss"))
     }
 }
+
+/// The grid of real images the minimax chapter shows before any sample: the same figure with
+/// or without `--quick` (which loads only the first `quickExamples` images), chosen by the seed.
+@Suite struct RealImagesTests {
+    func writeRealImages(of data: ImageDataset, quick: Bool, seed: UInt64) throws -> Data {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("real-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = TrainingRun(name: "t", title: "t", settings: RunSettings(
+            epochs: 1, batchSize: 1, learningRate: 1, latentDimension: 1, seed: seed, outputFolder: folder,
+            checkpointFolder: folder + "/checkpoints", quick: quick, preview: false))
+        run.writeRealImages(data)
+        return try Data(contentsOf: URL(fileURLWithPath: run.figurePath("real")))
+    }
+
+    @Test func theFigureIsTheSameWithQuickAndChangesWithTheSeed() throws {
+        // Every image a different grey level, so any change of choice changes the figure.
+        let count = RunSettings.quickExamples + 100
+        func images(_ n: Int) -> ImageDataset {
+            ImageDataset(count: n, channels: 1, height: 2, width: 2,
+                         pixels: (0..<n).flatMap { Array(repeating: Float($0) / Float(count) * 2 - 1, count: 4) },
+                         labels: Array(repeating: 0, count: n), classNames: ["x"])
+        }
+        let full = try writeRealImages(of: images(count), quick: false, seed: 0)
+        #expect(try writeRealImages(of: images(RunSettings.quickExamples), quick: true, seed: 0) == full)
+        #expect(try writeRealImages(of: images(count), quick: false, seed: 1) != full)
+    }
+}

@@ -46,6 +46,8 @@ public struct CheckpointGenerator {
     public let path: String
     public let chapter: ChapterGenerator
     public let latentDimension: Int
+    /// The training iterations the checkpoint's metadata records, if it does.
+    public let trainingSteps: Int?
     let network: any Layer
 
     /// Reads `path`, rebuilds the generator's architecture and loads the weights. The
@@ -89,7 +91,14 @@ public struct CheckpointGenerator {
         self.path = path
         self.chapter = chapter
         self.latentDimension = latent
+        self.trainingSteps = file.metadata["step"].flatMap(Int.init)
         self.network = network
+    }
+
+    /// The images for `noise` [n, latent], in evaluation mode; a conditional generator gets
+    /// `labels` (one class per row).
+    public func images(for noise: Tensor, labels: [Int] = []) -> Tensor {
+        evaluating { chapter.generate(network, noise: noise, labels: labels) }
     }
 
     // snippet.sample-generator

@@ -267,6 +267,7 @@ public struct RunSettings: Sendable {
     public static let quickSteps = 3
 }
 
+// snippet.or-exit
 /// Prints a one-line error and exits with status 1: bad input never ends in a crash.
 public func exitWithError(_ message: String) -> Never {
     FileHandle.standardError.write(Data("error: \(message)\n".utf8))
@@ -277,6 +278,7 @@ public func exitWithError(_ message: String) -> Never {
 public func orExit<T>(_ body: () throws -> T) -> T {
     do { return try body() } catch { exitWithError("\(error)") }
 }
+// snippet.end
 
 extension ParsableArguments {
     /// Parses the command line. `--help` prints the help and exits 0; a bad option prints

@@ -34,11 +34,13 @@ public final class TrainingRun {
         if settings.outputFolder.hasPrefix("runs/") { print("figures and logs go to \(settings.outputFolder)/") }
     }
 
+    // snippet.run-generator
     /// A generator for one purpose ("weights", "fixed noise", …), derived from `--seed`,
     /// so that each purpose draws the same numbers whatever the others consume.
     public func generator(_ purpose: String) -> SeededGenerator {
         SeededGenerator(seed: settings.seed, purpose: purpose)
     }
+    // snippet.end
 
     public func figurePath(_ what: String) -> String { "\(settings.outputFolder)/\(name)_\(what).png" }
     /// The per-step CSV log `train` writes.
@@ -196,6 +198,21 @@ public final class TrainingRun {
                               caption: caption, rowLabels: rowLabels)
     }
 
+    /// Writes `<name>_real.png`, a grid of `count` training images: what the samples that
+    /// follow should look like. They are drawn with `--seed` from the first
+    /// `RunSettings.quickExamples` images, which a `--quick` run loads too, so the figure is
+    /// the same with or without `--quick`.
+    public func writeRealImages(_ data: ImageDataset, count: Int = 64) {
+        let chosen = MinibatchIterator.shuffledIndices(count: min(data.count, RunSettings.quickExamples),
+                                                       seed: settings.seed &+ stableHash("real images"), epoch: 0)
+            .prefix(count)
+        let pixels = chosen.flatMap { data.pixels[($0 * data.imageSize)..<(($0 + 1) * data.imageSize)] }
+        orExit {
+            try SampleGrid(pixels: pixels, channels: data.channels, height: data.height, width: data.width,
+                           caption: "\(title) — \(chosen.count) training images").write(to: figurePath("real"))
+        }
+    }
+
     /// Writes the last sample grid as `<name>_samples.png` and all of them as an animation.
     public func writeSampleFigures() {
         guard let last = snapshots.last else { return }
@@ -205,6 +222,11 @@ public final class TrainingRun {
                 try AnimatedGIF(frames: snapshots).write(to: "\(settings.outputFolder)/\(name)_samples.gif")
             }
         }
+    }
+
+    /// Writes a Markdown table as `<name>_<what>.md` in the output folder, atomically.
+    public func writeTable(_ markdown: String, named what: String) {
+        orExit { try atomicWrite(Data(markdown.utf8), to: "\(settings.outputFolder)/\(name)_\(what).md") }
     }
 
     /// A line plot of logged metrics over iterations, noisy series faintly under a smoothed line.

@@ -7,7 +7,7 @@ import Tensor
 extension Activation {
     /// x·sigmoid(x) (SiLU): smooth, so the energy model's score ∇ₓE can itself be
     /// differentiated during training (a ReLU network's score is piecewise constant).
-    public static var silu: Activation { Activation { $0 * $0.sigmoid() } }
+    public static var silu: Activation { Activation("SiLU") { $0 * $0.sigmoid() } }
 }
 
 /// A multi-layer perceptron with `activation` (SiLU unless told) after each of `hiddenLayers`
