@@ -182,7 +182,7 @@ run.finish()
 /*:
  ### Exercises
 
- #### Exercise 11.2.1: four losses, one pair of networks
+ #### Exercise 11.2.4: four losses, one pair of networks
 
  Run `swift run Ch11_2_RGAN` and the three `--loss` commands above (one epoch each; they
  write to `runs/ch11_2_rgan`, `runs/ch11_2_rgan-loss-rsgan`, `runs/ch11_2_rgan-loss-rasgan`
@@ -191,7 +191,7 @@ run.finish()
  does the score gap settle at a value, and why is only the least-squares loss's gap pulled
  toward a target?
 
- #### Exercise 11.2.2: less cautious settings
+ #### Exercise 11.2.5: less cautious settings
 
      swift run Ch11_2_RGAN --lr 2e-4 --batch-size 64 --out runs/rgan-dcgan-recipe
 
@@ -199,7 +199,7 @@ run.finish()
  one-epoch run, are the garments in `ch11_2_rgan_progress.png` further along, and does the
  loss figure show the game staying balanced or one player running away?
 
- #### Exercise 11.2.3: a faster discriminator
+ #### Exercise 11.2.6: a faster discriminator
 
      swift run Ch11_2_RGAN --lr-d 4e-4 --out runs/rgan-fast-d
 

@@ -247,6 +247,17 @@ struct BookNumbersTests {
         quotes("| ‖c − b‖ first below 0.05 | 4,192 |", warmupTable) {
             "| " + thousands(Int(try warmup("‖c − b‖ first below 0.05", 1))) + " |"
         },
+        quotes("recovered the mean to 0.006 and the covariance to 2.0 %", warmupTable) {
+            "the mean to \(f(try warmup(warmupLearnt, 6), 3)) and the covariance to \(f(100 * (try warmup(warmupLearnt, 7)), 1)) %"
+        },
+        states("with a $W$ that is a reflection away from $A$", warmupTable) {
+            let q = try (1...4).map { try warmup("Q = A⁻¹W", $0) }
+            return q[0] * q[3] - q[1] * q[2] < -0.9
+        },
+        states("which predicted when the mean would arrive to within 1 %", warmupTable) {
+            let predicted = (try warmup("truth: b and A Aᵀ", 1) - warmup("G before training: c and W Wᵀ", 1)) / 0.0005
+            return abs(try warmup("‖c − b‖ first below 0.05", 1) - predicted) < 0.01 * predicted
+        },
         states("The mean arrives when the step-size bound says it can", warmupTable) {
             let predicted = (try warmup("truth: b and A Aᵀ", 1) - warmup("G before training: c and W Wᵀ", 1)) / 0.0005
             return abs(try warmup("‖c − b‖ first below 0.05", 1) - predicted) < 0.05 * predicted
