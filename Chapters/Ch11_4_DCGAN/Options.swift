@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Workbook
 
-enum Defaults: ChapterDefaults { static let recipe = Recipe(epochs: 2, batchSize: 64, learningRate: 2e-4, latentDimension: 100) }
+enum Defaults: ChapterDefaults { static let recipe = Recipe(epochs: 3, batchSize: 64, learningRate: 2e-4, latentDimension: 100) }
 
 struct Options: ParsableCommand, Sendable {
     static let configuration = CommandConfiguration.chapter("Ch11_4_DCGAN", "Deep convolutional GAN on Fashion-MNIST, or your own images with --images.")
