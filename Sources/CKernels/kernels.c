@@ -116,7 +116,8 @@ void gans_im2col(const float *restrict image, float *restrict columns, long batc
 }
 
 void gans_col2im(const float *restrict columns, float *restrict image, long batch, long channels, long height,
-                 long width, long kernel_h, long kernel_w, long stride, long padding, long out_h, long out_w) {
+                 long width, long kernel_h, long kernel_w, long stride, long padding, long out_h, long out_w,
+                 const float *restrict bias) {
     long padded_w = width + 2 * padding, padded_h = height + 2 * padding, positions = out_h * out_w;
     float *padded = malloc(padded_h * padded_w * sizeof(float));
     long *offsets = window_offsets(out_h, out_w, stride, padded_w);
@@ -130,8 +131,13 @@ void gans_col2im(const float *restrict columns, float *restrict image, long batc
                     for (long q = 0; q < positions; q++) dst[offsets[q]] += src[q];
                 }
             float *plane = image + (n * channels + c) * height * width;
-            for (long y = 0; y < height; y++)
-                memcpy(plane + y * width, padded + (y + padding) * padded_w + padding, width * sizeof(float));
+            for (long y = 0; y < height; y++) {
+                const float *row = padded + (y + padding) * padded_w + padding;
+                if (bias)
+                    for (long x = 0; x < width; x++) plane[y * width + x] = row[x] + bias[c];
+                else
+                    memcpy(plane + y * width, row, width * sizeof(float));
+            }
         }
     free(offsets);
     free(padded);
@@ -229,3 +235,20 @@ void gans_batch_norm_backward(const float *restrict x, const float *restrict gra
     }
     free(sum);
 }
+
+// y[j, i, l] = x[i, j, l] + bias[i]: [A, B, L] → [B, A, L], a batch of matrix products'
+// [O, N, L] output as [N, O, L] images (and back), one pass with the bias added on the way.
+MULTIVERSION
+void gans_swap_leading_axes(const float *restrict x, float *restrict y, long a, long b, long length,
+                            const float *restrict bias) {
+    for (long j = 0; j < b; j++)
+        for (long i = 0; i < a; i++) {
+            const float *src = x + (i * b + j) * length;
+            float *dst = y + (j * a + i) * length;
+            if (bias)
+                for (long l = 0; l < length; l++) dst[l] = src[l] + bias[i];
+            else
+                memcpy(dst, src, length * sizeof(float));
+        }
+}
+

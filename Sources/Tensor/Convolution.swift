@@ -1,7 +1,8 @@
 import CKernels
 
 // 2-D convolutions in NCHW layout, built on two data-movement ops, im2col and col2im,
-// and one matrix product over the whole batch.
+// one matrix product over the whole batch, and a swap of its [O, N, L] layout to [N, O, L]
+// that adds the bias on the way.
 //
 // im2col copies every receptive field of an image batch into a column, so that a
 // convolution is a single GEMM; col2im is its adjoint (it adds columns back into image
@@ -49,18 +50,23 @@ public func im2col(_ x: Tensor, window: ConvWindow) -> Tensor {
 }
 
 /// The adjoint of `im2col`: adds every column entry back into the image position it was
-/// copied from, giving a tensor of `imageShape` [N, C, H, W].
-public func col2im(_ columns: Tensor, imageShape: [Int], window: ConvWindow) -> Tensor {
+/// copied from, giving a tensor of `imageShape` [N, C, H, W], plus `bias[c]` on channel c.
+public func col2im(_ columns: Tensor, imageShape: [Int], window: ConvWindow, bias: Tensor? = nil) -> Tensor {
     precondition(imageShape.count == 4, "col2im needs an [N, C, H, W] image shape, got \(imageShape)")
     let (n, c, h, w) = (imageShape[0], imageShape[1], imageShape[2], imageShape[3])
     let oh = window.convolvedSize(h, kernel: window.kernelHeight)
     let ow = window.convolvedSize(w, kernel: window.kernelWidth)
     precondition(columns.shape == [c * window.kernelHeight * window.kernelWidth, n * oh * ow],
                  "col2im: columns \(columns.shape) do not match image \(imageShape) under \(window)")
+    if let bias { precondition(bias.shape == [c], "col2im: bias \(bias.shape) for \(c) channels") }
     let out = Tensor.empty(imageShape)
     gans_col2im(columns.storage.pointer, out.storage.pointer, n, c, h, w, window.kernelHeight, window.kernelWidth,
-                window.stride, window.padding, oh, ow)
-    return Tensor.result(out, [columns]) { g, _, _ in [im2col(g, window: window)] }
+                window.stride, window.padding, oh, ow, bias?.storage.pointer)
+    let inputs = bias.map { [columns, $0] } ?? [columns]
+    return Tensor.result(out, inputs) { g, _, needs in
+        [needs[0] ? im2col(g, window: window) : nil]
+            + (bias == nil ? [] : [needs[1] ? g.reshaped([n, c, h * w]).sum(to: [c, 1]).reshaped([c]) : nil])
+    }
 }
 
 /// A 2-D convolution (cross-correlation, as in PyTorch): x [N, C, H, W], weight [O, C, kh, kw],
@@ -74,8 +80,9 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
     let ow = window.convolvedSize(x.shape[3], kernel: window.kernelWidth)
     // One GEMM for the whole batch: [O, C·kh·kw] · [C·kh·kw, N·OH·OW] = [O, N·OH·OW].
     let product = matmul(weight.reshaped([outChannels, -1]), im2col(x, window: window))
-    let batchFirst = product.reshaped([outChannels, n, oh * ow]).permuted([1, 0, 2])
-    return addingChannelBias(batchFirst, bias).reshaped([n, outChannels, oh, ow])
+    if let bias { precondition(bias.shape == [outChannels], "conv2d: bias \(bias.shape) for \(outChannels) channels") }
+    return swappingLeadingAxes(product.reshaped([outChannels, n, oh * ow]), adding: bias)
+        .reshaped([n, outChannels, oh, ow])
 }
 
 /// A transposed convolution (the adjoint of `conv2d` with the same weight), as PyTorch's
@@ -94,17 +101,26 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
     precondition(oh > 0 && ow > 0, "convTranspose2d: output size \(oh)x\(ow) for input \(x.shape)")
     // Channels first, [C, N·H·W], then one GEMM: [C, O·kh·kw]ᵀ · [C, N·H·W] = [O·kh·kw, N·H·W],
     // the columns of the output image, which col2im adds into place.
-    let channelsFirst = x.reshaped([n, inChannels, h * w]).permuted([1, 0, 2]).reshaped([inChannels, n * h * w])
+    let channelsFirst = swappingLeadingAxes(x.reshaped([n, inChannels, h * w])).reshaped([inChannels, n * h * w])
     let columns = matmul(weight.reshaped([inChannels, -1]), channelsFirst, transposeA: true)
-    let image = col2im(columns, imageShape: [n, outChannels, oh, ow], window: window)
-    return addingChannelBias(image.reshaped([n, outChannels, oh * ow]), bias).reshaped([n, outChannels, oh, ow])
+    return col2im(columns, imageShape: [n, outChannels, oh, ow], window: window, bias: bias)
 }
 
-/// x [N, C, L] + bias [C] on every position; x unchanged when there is no bias.
-private func addingChannelBias(_ x: Tensor, _ bias: Tensor?) -> Tensor {
-    guard let bias else { return x }
-    precondition(bias.shape == [x.shape[1]], "bias \(bias.shape) for \(x.shape[1]) channels")
-    return x + bias.reshaped([x.shape[1], 1])
+/// x [A, B, L] as [B, A, L], plus `bias[i]` on every value that came from x[i]: a matrix
+/// product's [O, N, L] output as a batch of images [N, O, L] and back, with a convolution's
+/// bias added in the same pass. Its own adjoint (without the bias), so gradients of every
+/// order stay within this op and sums.
+func swappingLeadingAxes(_ x: Tensor, adding bias: Tensor? = nil) -> Tensor {
+    precondition(x.rank == 3, "swappingLeadingAxes needs [A, B, L], got \(x.shape)")
+    let (a, b, length) = (x.shape[0], x.shape[1], x.shape[2])
+    if let bias { precondition(bias.shape == [a], "swappingLeadingAxes: bias \(bias.shape) for \(a) rows") }
+    let out = Tensor.empty([b, a, length])
+    gans_swap_leading_axes(x.storage.pointer, out.storage.pointer, a, b, length, bias?.storage.pointer)
+    let inputs = bias.map { [x, $0] } ?? [x]
+    return Tensor.result(out, inputs) { g, _, needs in
+        [needs[0] ? swappingLeadingAxes(g) : nil]
+            + (bias == nil ? [] : [needs[1] ? g.sum(to: [a, 1]).reshaped([a]) : nil])
+    }
 }
 
 /// Nearest-neighbour upsampling of x [N, C, H, W] by an integer factor: each pixel becomes

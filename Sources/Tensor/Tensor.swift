@@ -169,3 +169,6 @@ extension Tensor: CustomStringConvertible {
 public func setComputeThreads(_ count: Int) {
     openblas_set_num_threads(Int32(max(1, count)))
 }
+
+/// The name of the kernels OpenBLAS runs (its `openblas_get_corename`), for benchmark logs.
+public var blasKernelName: String { String(cString: openblas_get_corename()) }

@@ -115,6 +115,41 @@ struct ConvolutionTests {
         checkGradients([x, w]) { convTranspose2d($0[0], weight: $0[1], stride: 2, padding: 1, outputPadding: 1).tanh() }
     }
 
+    @Test func swappingLeadingAxesIsAPermuteWithBias() {
+        // The fused op must give exactly what the permute and the broadcast add gave.
+        for (a, b, length) in [(3, 5, 7), (1, 4, 1), (6, 1, 9), (2, 3, 16)] {
+            let x = normal([a, b, length], seed: UInt64(a * 100 + b * 10 + length)), bias = normal([a], seed: 15)
+            #expect(swappingLeadingAxes(x).values == x.permuted([1, 0, 2]).values)
+            #expect(swappingLeadingAxes(x, adding: bias).values
+                    == (x.permuted([1, 0, 2]) + bias.reshaped([a, 1])).values)
+        }
+        let x = normal([3, 4, 5], seed: 16), bias = normal([3], seed: 17)
+        checkGradients([x, bias]) { swappingLeadingAxes($0[0], adding: $0[1]) }
+        checkGradients([x, bias]) { swappingLeadingAxes($0[0], adding: $0[1]).tanh() }
+    }
+
+    @Test func col2imWithBiasAddsItPerChannel() {
+        for (k, s, p) in [(3, 1, 0), (4, 2, 1), (3, 2, 2), (1, 1, 0)] {
+            let window = ConvWindow(kernelHeight: k, kernelWidth: k, stride: s, padding: p)
+            let shape = [2, 3, 7, 6]
+            let columns = im2col(normal(shape, seed: 18), window: window)
+            let c = normal(columns.shape, seed: 19), bias = normal([3], seed: 20)
+            #expect(col2im(c, imageShape: shape, window: window, bias: bias).values
+                    == (col2im(c, imageShape: shape, window: window).reshaped([2, 3, 42])
+                        + bias.reshaped([3, 1])).values)
+        }
+        let window = ConvWindow(kernelHeight: 2, kernelWidth: 3, stride: 2, padding: 1)
+        let c = normal([2 * 2 * 3, 2 * 3 * 2], seed: 21), bias = normal([2], seed: 22)
+        checkGradients([c, bias]) { col2im($0[0], imageShape: [2, 2, 5, 4], window: window, bias: $0[1]).tanh() }
+    }
+
+    @Test func convolutionBiasSecondOrderGradients() {
+        let x = normal([2, 2, 5, 5], seed: 23), w = normal([3, 2, 3, 3], seed: 24, std: 0.3), b = normal([3], seed: 25)
+        checkGradients([x, w, b]) { conv2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1).tanh() }
+        let y = normal([2, 3, 3, 3], seed: 26), v = normal([3, 2, 4, 4], seed: 27, std: 0.3), c = normal([2], seed: 28)
+        checkGradients([y, v, c]) { convTranspose2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1).tanh() }
+    }
+
     @Test func upsampleNearestValuesAndGradients() {
         let x = Tensor(shape: [1, 1, 2, 2], values: [1, 2, 3, 4])
         #expect(upsampleNearest(x, factor: 2).values == [1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4])

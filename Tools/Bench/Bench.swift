@@ -53,7 +53,7 @@ struct Bench: ParsableCommand {
         defer { scratch.remove() }
         setComputeThreads(threads)
         let recipes = (cases.isEmpty ? CaseName.allCases : cases).map(Recipe.named)
-        print("bench: \(repetitions) repetitions × \(steps) steps, \(threads) threads"
+        print("bench: \(repetitions) repetitions × \(steps) steps, \(threads) threads, OpenBLAS \(blasKernelName) kernels"
               + (skipPytorch ? "" : "; PyTorch peers from \(peerFolder)"))
         var rows: [String] = []
         var allMet = true

@@ -25,9 +25,13 @@ void gans_tanh(const float *x, float *y, long n);
 void gans_im2col(const float *image, float *columns, long batch, long channels, long height, long width,
                  long kernel_h, long kernel_w, long stride, long padding, long out_h, long out_w);
 
-/// The adjoint of gans_im2col: image (overwritten) = the sum of the column entries copied from each pixel.
+/// The adjoint of gans_im2col: image (overwritten) = the sum of the column entries copied from each pixel,
+/// plus bias[c] on channel c (bias NULL means 0).
 void gans_col2im(const float *columns, float *image, long batch, long channels, long height, long width,
-                 long kernel_h, long kernel_w, long stride, long padding, long out_h, long out_w);
+                 long kernel_h, long kernel_w, long stride, long padding, long out_h, long out_w, const float *bias);
+
+/// y[j, i, l] = x[i, j, l] + bias[i] for x [A, B, L] and y [B, A, L]; bias NULL means 0.
+void gans_swap_leading_axes(const float *x, float *y, long a, long b, long length, const float *bias);
 
 /// Per-channel mean and biased variance of x viewed as [N, C, L].
 void gans_batch_norm_statistics(const float *x, long n, long channels, long length, float *mean, float *variance);
