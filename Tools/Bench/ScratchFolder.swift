@@ -2,31 +2,63 @@ import Foundation
 
 /// A temporary folder for the chapters' figures and checkpoints, and the child process
 /// that is running. Removed on every way out: a normal return or a thrown error (the
-/// caller's `defer`), and Ctrl-C or a termination signal, which also stop the child.
-final class ScratchFolder: @unchecked Sendable {  // `child` is guarded by `lock`
+/// caller's `defer`), and Ctrl-C or a termination signal, which also kill the child.
+///
+/// Signals are caught by a real handler rather than ignored, for two reasons: an ignored
+/// signal survives `exec`, so every child would start deaf to Ctrl-C and `kill`, while a
+/// caught one is reset to its default there; and a signal is never dropped, as it could be
+/// between ignoring it and a dispatch source going live. The handler may only do
+/// async-signal-safe work, so it writes the signal's number to a pipe; a thread reading the
+/// pipe does the cleanup. There is one ScratchFolder per process, made on the main thread.
+final class ScratchFolder: @unchecked Sendable {  // `child` and the folder are guarded by `lock`
     let path: String
     private let lock = NSLock()
     private var child: Process?
-    private var signalSources: [DispatchSourceSignal] = []
 
     init() throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("gans-bench-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }  // children get neither end
+        signalPipeWriteEnd = ends[1]
+        let readEnd = ends[0]
+        Thread { [self] in
+            var signalNumber: UInt8 = 0
+            while read(readEnd, &signalNumber, 1) != 1 {}  // retry on EINTR
+            stop(by: Int32(signalNumber))
+        }.start()
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
-            signal(signalNumber, SIG_IGN)  // handled below instead of ending the process at once
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { [self] in
-                if let running = lock.withLock({ child }) { kill(running.processIdentifier, SIGKILL) }
-                remove()
-                print("\nbench: stopped by signal \(signalNumber)")
-                exit(128 + signalNumber)
-            }
-            source.resume()
-            signalSources.append(source)
+            signal(signalNumber, writeSignalToPipe)
         }
+        // A blocked signal stays pending forever, and the mask too survives `exec`. Bench
+        // inherits a full one when started from a dispatch worker thread (as Swift Testing
+        // does), so this thread, which starts the children, clears it.
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        pthread_sigmask(SIG_SETMASK, &noSignals, nil)
+        // Only now, with every signal sure to reach `stop`, is there a folder to clean up.
+        try lock.withLock { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
+    func remove() { lock.withLock { try? FileManager.default.removeItem(atPath: path) } }
+
+    /// Kills the child, removes the folder and ends the process with the shell's status for
+    /// a signal. The lock is never released, so the main thread cannot start another child,
+    /// or finish with a status of its own, while this runs: it blocks in `remove` or
+    /// `msPerStep`, which every way out of Bench passes through, until `_exit` ends it.
+    private func stop(by signalNumber: Int32) {
+        lock.lock()
+        if let running = child {
+            kill(running.processIdentifier, SIGKILL)
+            // Until it has died; WNOWAIT leaves reaping it to Process (ECHILD if it already has).
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(running.processIdentifier), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
+        }
+        try? FileManager.default.removeItem(atPath: path)
+        print("\nbench: stopped by signal \(signalNumber)")
+        fflush(nil)
+        _exit(128 + signalNumber)  // not `exit`: no atexit handlers racing the other threads
+    }
 
     /// Runs a command and returns the ms/step of its `summary:` line, or nil if it fails.
     func msPerStep(_ arguments: [String]) -> Double? {
@@ -50,4 +82,16 @@ final class ScratchFolder: @unchecked Sendable {  // `child` is guarded by `lock
               let field = line.split(separator: " ").first(where: { $0.hasPrefix("ms/step=") }) else { return nil }
         return Double(field.dropFirst("ms/step=".count))
     }
+}
+
+/// The write end of ScratchFolder's signal pipe, set once before any handler is installed.
+nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
+
+/// The signal handler: `write` is async-signal-safe, and `errno` is restored for the
+/// interrupted code.
+private func writeSignalToPipe(_ signalNumber: Int32) {
+    let savedErrno = errno
+    var byte = UInt8(truncatingIfNeeded: signalNumber)
+    _ = write(signalPipeWriteEnd, &byte, 1)
+    errno = savedErrno
 }
