@@ -53,8 +53,8 @@ run Ch11_5_Metrics sanity
 run Ch11_5_Metrics leaderboard   # scores the generators kept in models/ above
 run Ch11_6_Applications          # uses the cGAN and WGAN-GP generators kept in models/
 
-swift run BookTool
-
 echo "== time per step"
 printf '%s\n' "${times[@]}"
 echo "total: $SECONDS s"
+
+swift run BookTool
