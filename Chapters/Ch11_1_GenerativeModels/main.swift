@@ -234,12 +234,12 @@ orExit {
  | family | parameters | training (s) | sampling 10k (s) | energy distance | modes covered | high-quality | test log-likelihood (nats) |
  | --- | --- | --- | --- | --- | --- | --- | --- |
  | true distribution | — | — | — | -0.0001 | 8 / 8 | 99% | 2.89 |
- | VAE | 34568 | 5.1 | 0.03 | 0.0336 | 0 / 8 | 2% | ≥ -2.07 (ELBO) |
- | autoregressive | 23008 | 3.1 | 0.02 | 0.0007 | 8 / 8 | 68% | 2.21 |
- | flow (RealNVP) | 35344 | 11.3 | 0.07 | 0.1004 | 0 / 8 | 7% | -0.22 |
- | energy-based | 33537 | 7.5 | 9.63 | 0.0068 | 8 / 8 | 90% | — (Z unknown) |
- | GAN | 34947 | 11.7 | 0.03 | 0.1006 | 0 / 8 | 5% | — |
- | diffusion (DDPM) | 35714 | 5.8 | 3.14 | 0.0173 | 0 / 8 | 9% | — |
+ | VAE | 34568 | 2.7 | 0.02 | 0.0336 | 0 / 8 | 2% | ≥ -2.07 (ELBO) |
+ | autoregressive | 23008 | 3.1 | 0.01 | 0.0007 | 8 / 8 | 68% | 2.21 |
+ | flow (RealNVP) | 35344 | 38.5 | 0.03 | 0.1004 | 0 / 8 | 7% | -0.22 |
+ | energy-based | 33537 | 3.7 | 6.25 | 0.0068 | 8 / 8 | 90% | — (Z unknown) |
+ | GAN | 34947 | 5.9 | 0.02 | 0.1006 | 0 / 8 | 5% | — |
+ | diffusion (DDPM) | 35714 | 3.1 | 1.84 | 0.0173 | 0 / 8 | 9% | — |
 
  *Energy distance* compares 4,000 samples with 4,000 held-out points:
  $2\,\mathbb E\|X - Y\| - \mathbb E\|X - X'\| - \mathbb E\|Y - Y'\|$, zero exactly when the two
@@ -271,8 +271,8 @@ orExit {
    topology stays.
  - **The autoregressive model wins on this data**, with the lowest energy distance (0.0007,
    close to the 0.0001 noise floor) and all 8 modes, because a mixture of Gaussians per
-   coordinate is exactly the right shape for a mixture of Gaussians. It is also the cheapest
-   to train (3 s). Its sampling is sequential, but with two coordinates that costs only two
+   coordinate is exactly the right shape for a mixture of Gaussians. It is also among the
+   cheapest to train. Its sampling is sequential, but with two coordinates that costs only two
    network passes.
  - **The VAE is blurry.** It places mass around the ring (its energy distance, 0.034, is a
    third of the flow's) but its samples include the decoder's Gaussian noise, so almost none
@@ -280,18 +280,18 @@ orExit {
  - **The energy-based model gives the sharpest samples and is the slowest to sample.** After
    Langevin dynamics and the denoising jump, 90% of its samples sit on a mode and all 8 modes
    are covered (energy distance 0.0068), but 200 Langevin steps with a gradient at each cost
-   9.6 s per 10,000 samples, about 300 times the VAE's 0.03 s. Its heat map is −E(x)
+   seconds per 10,000 samples, hundreds of times the VAE's hundredths of a second. Its heat map is −E(x)
    normalised by summing over the 120 × 120 grid, a trick that is hopeless beyond a few
    dimensions: that is the partition function problem.
  - **The GAN has not settled after 3,000 steps.** Its generator spreads samples along the whole
    circle instead of on the eight modes (5% high-quality, no mode covered, the largest energy
    distance, 0.10, level with the flow's). Its sampling is as fast as the VAE's, one pass:
-   0.03 s per 10,000.
+   hundredths of a second per 10,000.
  - **The diffusion model finds all eight clusters but blurs them.** Its energy distance, 0.017,
    is the third best, after the autoregressive model and the EBM, and the
    samples clearly sit on the eight modes, yet most fall just outside the strict 3σ radius
    (9% high-quality; our 100-step model never resolves a 0.02-wide mode). It needs 100
-   network passes per sample: 3.1 s per 10,000, about 100 times the GAN.
+   network passes per sample, so seconds per 10,000 where the GAN needs hundredths.
 
  Sample quality, likelihood and sampling speed pull in different directions, and no family
  is best at all three: that is the trade-off the rest of this chapter navigates for GANs.

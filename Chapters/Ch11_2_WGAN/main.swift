@@ -156,15 +156,43 @@ run.finish()
 
  *Both: `swift run Ch11_2_WGAN`. The histogram's y axis is logarithmic.*
 
- Five epochs are not enough for a weight-clipped WGAN with the paper's small learning rate:
- every sample is the same blurred silhouette, and the estimate of W rises instead of
- falling, from 0.03 at the first iteration to 3.39 on average over the last 100, swinging
- between −1.44 and 6.21 on the way. The histogram shows why clipping is a blunt instrument: it does not make the
- critic Lipschitz in a smart way, it pushes the weights to the box's walls. The two bins at
- ±0.01 hold more than ten times as many weights as any bin between them, so a large part of
- the critic is pinned there rather than learned, which limits what it can represent. The
- WGAN paper trained for a hundred times as many iterations; section 11.3 shows what the
- gradient penalty does with the same budget.
+ Five epochs are not enough for a weight-clipped WGAN with the paper's small learning rate,
+ and what goes wrong has a name: **mode collapse**, in its total form (§11.3 defines both
+ forms). All 64 samples are the same blurred silhouette, whatever their z. The chapter's
+ table, `figures/ch11_2_wgan_collapse.md`, measures it:
+
+ | images | pixel spread across the batch | critic's gradient norm ‖∇ₓC‖ | alignment of the critic's gradients |
+ |---|---:|---:|---:|
+ | 64 generated images (fixed noise) | 0.065 | 0.49 | 0.509 |
+ | 64 real training images | 0.541 | 0.482 | 0.396 |
+
+ The generated images differ from each other about eight times less than real images do
+ (pixel spread 0.065 against 0.541). Two of the chapter's figures and the table say why the game got
+ stuck there:
+
+ * **The critic keeps learning, the generator does not follow.** The estimate of W rises
+   instead of falling, from 0.03 at the first iteration to 3.39 on average over the last
+   100, swinging between −1.44 and 6.21 on the way: the critic tells this one silhouette
+   from real garments better and better, and the generator never answers by spreading out.
+ * **The critic is boxed in.** The histogram shows that clipping does not make the critic
+   Lipschitz in a smart way: it pushes the weights to the box's walls. The two bins at ±0.01
+   hold more than ten times as many weights as any bin between them, so a large part of the
+   critic is pinned there rather than learned, which limits what it can represent.
+ * **Its push is largely the same for every sample.** The critic's gradients at the 64
+   generated images point in similar directions (alignment 0.509, against 0.396 at real
+   images). A push that is common to all z moves all samples together, towards the
+   average garment; nothing in the generator's loss rewards moving them apart.
+
+ This reads against a claim of §11.3: the critic is retrained five times before every
+ generator step, so the generator should not be able to exploit a stale critic by piling
+ its samples onto one point. That argument assumes each retraining brings the critic close
+ to the best 1-Lipschitz function. Here it cannot: five RMSprop steps at 5·10⁻⁵, inside a
+ ±0.01 box, leave the critic still climbing at the end of the run, so the generator always
+ faces a critic far from the one the theory describes. More critic updates help a critic
+ that can fit the answer; §11.3's mode-collapse table shows the same failure on 2-D mixtures
+ (the clipped WGAN covers no mode of either), and §11.3's gradient penalty, with the same
+ networks and budget, does not collapse. The WGAN paper trained for a hundred times as many
+ iterations.
  */
 
 /*:

@@ -228,22 +228,23 @@
 
  *`swift run Ch11_5_Metrics leaderboard`, on the generators that `Tools/make-figures.sh`
  keeps in `models/` (each chapter's default command, except the relativistic GAN's with
- `--epochs 3` and the DCGAN's with `--epochs 1`).*
+ `--epochs 3`).*
 
  | model | FD ↓ | KID ↓ | IS ↑ | precision ↑ | recall ↑ |
  |---|---:|---:|---:|---:|---:|
- | `ch11_4_cgan` | 59.29 | 18.90 ± 1.63 | 5.91 ± 0.07 | 0.637 | 0.222 |
- | `ch11_2_rgan` | 68.86 | 18.53 ± 1.55 | 4.42 ± 0.07 | 0.466 | 0.429 |
+ | `ch11_4_dcgan` | 48.97 | 13.60 ± 1.51 | 4.93 ± 0.05 | 0.473 | 0.560 |
+ | `ch11_4_cgan` | 56.45 | 17.67 ± 1.60 | 6.04 ± 0.03 | 0.640 | 0.216 |
+ | `ch11_2_rgan` | 71.39 | 20.05 ± 1.65 | 4.36 ± 0.06 | 0.474 | 0.477 |
  | `ch11_3_wgangp` | 112.39 | 28.49 ± 2.18 | 4.62 ± 0.09 | 0.523 | 0.003 |
- | `ch11_4_dcgan` | 118.87 | 33.27 ± 2.07 | 3.54 ± 0.06 | 0.540 | 0.273 |
  | `ch11_2_minimax` | 149.20 | 31.80 ± 2.03 | 3.99 ± 0.05 | 0.762 | 0.000 |
  | `ch11_2_wgan` | 582.17 | 94.26 ± 2.47 | 1.04 ± 0.00 | 0.997 | 0.000 |
  | *real: 10000 training images* | 0.38 | 0.02 ± 0.43 | 8.01 ± 0.05 | 0.870 | 0.880 |
 
- The conditional GAN leads on FD and IS (on KID the relativistic GAN is level with it, within
- one standard deviation), helped by being asked for each class in turn,
- which guarantees the class balance the others must find on their own. The relativistic GAN
- has the best recall: its samples spread over more of the data. The two MLP GANs show the
+ The DCGAN of §11.4 leads on FD, KID and recall: its samples are close to the data in the
+ classifier's feature space and spread over more of it than any other model's. The
+ conditional GAN leads on IS and is second on FD, helped by being asked for each class in
+ turn, which guarantees the class balance the others must find on their own; IS rewards
+ exactly that balance, together with confident classes. The two MLP GANs show the
  gap between precision and recall most clearly: the minimax GAN's samples are plausible
  (precision 0.76) but its k-nearest-neighbour balls cover almost no real image (recall 0),
  and the weight-clipped WGAN, which draws one silhouette, has the highest precision of all
