@@ -310,6 +310,10 @@ run.finish()
  - Spherical interpolation walks between two noise vectors along the sphere where nearly all
    of a 100-dimensional Gaussian's mass lies, where the generator received its inputs during
    training; a straight line would cut through the sphere's inside.
- - `--compare-mlp` compares the two architectures at the same wall-clock time rather than the
-   same number of iterations, with the same iteration, data, seed and fixed noise.
+ - Each network is checked block by block before training: every layer's output shape is
+   listed, and a generator that does not make images of the data's shape stops the run.
+ - Three epochs (2,811 iterations, about four minutes on two cores) take the samples from
+   streaky tops to smooth, varied garments; the same recipe in PyTorch behaves the same.
+   Beside §11.2's MLP GAN, on the same noise, the DCGAN's images have none of the MLP's grain,
+   and its Fréchet distance is the lowest on the §11.5 leaderboard.
  */
