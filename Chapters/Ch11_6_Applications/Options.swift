@@ -48,7 +48,7 @@ struct Augment: ParsableCommand {
 }
 
 struct Inpaint: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Complete the hidden lower half of test images with the DCGAN's generator.")
+    static let configuration = CommandConfiguration(abstract: "Complete the hidden lower half of test images with a trained generator (by default the WGAN-GP chapter's).")
     @OptionGroup var options: ApplicationOptions
     func run() { let study = Study(name: "ch11_6_applications", options: options.study); inpaint(options, study) }
 }
