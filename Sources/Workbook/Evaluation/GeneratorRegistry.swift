@@ -111,7 +111,7 @@ public struct CheckpointGenerator {
             let size = min(batchSize, count - start)
             let noise = chapter.noise([size, latentDimension], using: &random)
             let labels = (start..<(start + size)).map { $0 % ChapterGenerator.classes }
-            batches.append(evaluating { chapter.generate(network, noise: noise, labels: labels) })
+            batches.append(images(for: noise, labels: labels))
             progress(start + size)
         }
         return try classifierInput(Tensor.concatenate(batches), from: path)

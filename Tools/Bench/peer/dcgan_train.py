@@ -13,7 +13,8 @@ import os
 import numpy as np
 import torch
 from torch import nn
-import torch.nn.functional as F
+
+from dcgan import adam, dcgan_networks, training_step
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--epochs", type=int, default=3)
@@ -30,14 +31,7 @@ with gzip.open(os.path.join(args.data, "train-images-idx3-ubyte.gz")) as f:
 images = torch.tensor(images, dtype=torch.float32) / 127.5 - 1
 
 latent, batch = 100, 64
-G = nn.Sequential(
-    nn.Linear(latent, 128 * 7 * 7), nn.BatchNorm1d(128 * 7 * 7), nn.ReLU(), nn.Unflatten(1, (128, 7, 7)),
-    nn.ConvTranspose2d(128, 64, 4, 2, 1), nn.BatchNorm2d(64), nn.ReLU(),
-    nn.ConvTranspose2d(64, 1, 4, 2, 1), nn.Tanh())
-D = nn.Sequential(
-    nn.Conv2d(1, 64, 4, 2, 1), nn.LeakyReLU(0.2),
-    nn.Conv2d(64, 128, 4, 2, 1), nn.BatchNorm2d(128), nn.LeakyReLU(0.2),
-    nn.Flatten(), nn.Linear(128 * 7 * 7, 1))
+G, D = dcgan_networks(latent)
 for module in list(G.modules()) + list(D.modules()):  # the DCGAN initialisation
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
         nn.init.normal_(module.weight, 0, 0.02)
@@ -45,27 +39,14 @@ for module in list(G.modules()) + list(D.modules()):  # the DCGAN initialisation
     elif isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)):
         nn.init.normal_(module.weight, 1, 0.02)
         nn.init.zeros_(module.bias)
-opt_g = torch.optim.Adam(G.parameters(), 2e-4, betas=(0.5, 0.999))
-opt_d = torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999))
-bce = F.binary_cross_entropy_with_logits
+opt_g, opt_d = adam(G), adam(D)
 fixed_noise = torch.randn(64, latent, generator=torch.Generator().manual_seed(1))
 
 steps_per_epoch = len(images) // batch
 for epoch in range(1, args.epochs + 1):
     order = torch.randperm(len(images))
     for i in range(steps_per_epoch):
-        real = images[order[i * batch:(i + 1) * batch]]
-        fake = G(torch.randn(batch, latent))
-        real_logits, fake_logits = D(real), D(fake.detach())
-        d_loss = bce(real_logits, torch.ones_like(real_logits)) + bce(fake_logits, torch.zeros_like(fake_logits))
-        opt_d.zero_grad()
-        d_loss.backward()
-        opt_d.step()
-        out = D(fake)
-        g_loss = bce(out, torch.ones_like(out))
-        opt_g.zero_grad()
-        g_loss.backward()
-        opt_g.step()
+        d_loss, g_loss = training_step(G, D, opt_g, opt_d, images[order[i * batch:(i + 1) * batch]], latent)
     G.eval()
     with torch.no_grad():
         np.save(os.path.join(args.out, f"samples_epoch{epoch:02d}.npy"), G(fixed_noise).numpy())
