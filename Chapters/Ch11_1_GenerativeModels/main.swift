@@ -212,8 +212,8 @@ let families = [vaeResult, autoregressiveResult, flowResult, ebmResult, ganResul
 let truth = comparison.trueDistribution()
 let table = comparison.markdownTable([truth] + families)
 print(table)
+study.writeTable(table, named: "table")
 orExit {
-    try table.write(toFile: study.path("table.md"), atomically: true, encoding: .utf8)
     try comparison.samplesFigure(truth, families).write(to: study.path("samples.png"))
     try comparison.densitiesFigure(families).write(to: study.path("densities.png"))
 }

@@ -111,8 +111,8 @@ let run = orExit {
 }
 let table = orExit { try run.table() }
 print(table)
+study.writeTable(table, named: "table")
 orExit {
-    try table.write(toFile: study.path("table.md"), atomically: true, encoding: .utf8)
     try run.pointsFigure(title: "A linear generator learning a 2-D Gaussian").write(to: study.path("samples.png"))
     try run.trainingFigure().write(to: study.path("losses.png"))
 }

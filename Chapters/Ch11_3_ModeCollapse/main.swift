@@ -114,7 +114,7 @@ do {
  */
 let table = ModeCollapse.table(of: runs)
 print(table)
-orExit { try table.write(toFile: study.path("table.md"), atomically: true, encoding: .utf8) }
+study.writeTable(table, named: "table")
 
 /*:
  This command makes the table and both figures:

@@ -263,8 +263,8 @@ let toyRuns = await TechniqueStudy.trainToys(jobs, recipe: toyRecipe, steps: qui
 // snippet.hide
 let table = TechniqueStudy.table(imageRuns, cards: cards, toyRuns: toyRuns)
 print(table)
+study.writeTable(table, named: "table")
 orExit {
-    try table.write(toFile: study.path("table.md"), atomically: true, encoding: .utf8)
     try TechniqueStudy.samplesFigure(imageRuns, steps: imageSteps).write(to: study.path("samples.png"))
     try TechniqueStudy.scoresFigure(imageRuns).write(to: study.path("scores.png"))
 }

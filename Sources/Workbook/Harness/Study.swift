@@ -47,6 +47,11 @@ public struct Study {
     /// `<output folder>/<name>_<what>`, e.g. `figures/ch11_3_mode_collapse_table.md`.
     public func path(_ what: String) -> String { "\(outputFolder)/\(name)_\(what)" }
 
+    /// Writes a Markdown table as `<name>_<what>.md` in the output folder, atomically.
+    public func writeTable(_ markdown: String, named what: String) {
+        writeMarkdown(markdown, to: path("\(what).md"))
+    }
+
     /// Whole seconds since the study started.
     public var seconds: Int { Int((ContinuousClock.now - started).components.seconds) }
 

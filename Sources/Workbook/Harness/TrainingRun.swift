@@ -226,7 +226,7 @@ public final class TrainingRun {
 
     /// Writes a Markdown table as `<name>_<what>.md` in the output folder, atomically.
     public func writeTable(_ markdown: String, named what: String) {
-        orExit { try atomicWrite(Data(markdown.utf8), to: "\(settings.outputFolder)/\(name)_\(what).md") }
+        writeMarkdown(markdown, to: "\(settings.outputFolder)/\(name)_\(what).md")
     }
 
     /// A line plot of logged metrics over iterations, noisy series faintly under a smoothed line.
@@ -294,4 +294,10 @@ public struct UnknownMetric: Error, CustomStringConvertible {
     public var description: String {
         "no metric '\(name)' in this run; it logs \(logged.isEmpty ? "nothing yet (call train first)" : logged.joined(separator: ", "))"
     }
+}
+
+/// Writes a Markdown file atomically, or exits with the reason: the one way runs and studies
+/// write their tables.
+func writeMarkdown(_ markdown: String, to path: String) {
+    orExit { try atomicWrite(Data(markdown.utf8), to: path) }
 }
