@@ -1,4 +1,4 @@
-"""PyTorch peer of Tools/Bench/DCGANCase.swift: one DCGAN training step on 28x28 images,
+"""PyTorch peer of the dcgan case in Tools/Bench/Recipes.swift: one DCGAN training step on 28x28 images,
 batch 64 (a D update with BCE on logits for real and fake, then a G update; Adam).
 
 Prints the shared `summary:` line (mean and median ms/step), e.g.
