@@ -28,7 +28,7 @@ struct CommonOptions: ParsableArguments, Sendable {
     @Option(help: "Folder for what a --quick run writes instead of the shipped files (a retrained classifier).")
     var checkpointDir: String = "checkpoints"
 
-    @Option(help: "Threads for matrix products.")
+    @Option(help: "Compute threads: they change the speed, never the results.")
     var threads: Int = 2
 
     @Option(help: "Seed for generated samples, KID subsets and disturbances.")

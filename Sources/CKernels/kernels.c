@@ -95,50 +95,51 @@ static long *window_offsets(long out_h, long out_w, long stride, long padded_w) 
 }
 
 void gans_im2col(const float *restrict image, float *restrict columns, long batch, long channels, long height,
-                 long width, long kernel_h, long kernel_w, long stride, long padding, long out_h, long out_w) {
+                 long width, long kernel_h, long kernel_w, long stride, long padding, long out_h, long out_w,
+                 long plane_begin, long plane_end) {
     long padded_w = width + 2 * padding, padded_h = height + 2 * padding, positions = out_h * out_w;
     float *padded = calloc(padded_h * padded_w, sizeof(float));
     long *offsets = window_offsets(out_h, out_w, stride, padded_w);
-    for (long n = 0; n < batch; n++)
-        for (long c = 0; c < channels; c++) {
-            const float *plane = image + (n * channels + c) * height * width;
-            for (long y = 0; y < height; y++)
-                memcpy(padded + (y + padding) * padded_w + padding, plane + y * width, width * sizeof(float));
-            for (long ki = 0; ki < kernel_h; ki++)
-                for (long kj = 0; kj < kernel_w; kj++) {
-                    float *dst = columns + (((c * kernel_h + ki) * kernel_w + kj) * batch + n) * positions;
-                    const float *src = padded + ki * padded_w + kj;
-                    for (long q = 0; q < positions; q++) dst[q] = src[offsets[q]];
-                }
-        }
+    for (long p = plane_begin; p < plane_end; p++) {
+        long n = p / channels, c = p % channels;
+        const float *plane = image + (n * channels + c) * height * width;
+        for (long y = 0; y < height; y++)
+            memcpy(padded + (y + padding) * padded_w + padding, plane + y * width, width * sizeof(float));
+        for (long ki = 0; ki < kernel_h; ki++)
+            for (long kj = 0; kj < kernel_w; kj++) {
+                float *dst = columns + (((c * kernel_h + ki) * kernel_w + kj) * batch + n) * positions;
+                const float *src = padded + ki * padded_w + kj;
+                for (long q = 0; q < positions; q++) dst[q] = src[offsets[q]];
+            }
+    }
     free(offsets);
     free(padded);
 }
 
 void gans_col2im(const float *restrict columns, float *restrict image, long batch, long channels, long height,
                  long width, long kernel_h, long kernel_w, long stride, long padding, long out_h, long out_w,
-                 const float *restrict bias) {
+                 const float *restrict bias, long plane_begin, long plane_end) {
     long padded_w = width + 2 * padding, padded_h = height + 2 * padding, positions = out_h * out_w;
     float *padded = malloc(padded_h * padded_w * sizeof(float));
     long *offsets = window_offsets(out_h, out_w, stride, padded_w);
-    for (long n = 0; n < batch; n++)
-        for (long c = 0; c < channels; c++) {
-            memset(padded, 0, padded_h * padded_w * sizeof(float));
-            for (long ki = 0; ki < kernel_h; ki++)
-                for (long kj = 0; kj < kernel_w; kj++) {
-                    const float *src = columns + (((c * kernel_h + ki) * kernel_w + kj) * batch + n) * positions;
-                    float *dst = padded + ki * padded_w + kj;
-                    for (long q = 0; q < positions; q++) dst[offsets[q]] += src[q];
-                }
-            float *plane = image + (n * channels + c) * height * width;
-            for (long y = 0; y < height; y++) {
-                const float *row = padded + (y + padding) * padded_w + padding;
-                if (bias)
-                    for (long x = 0; x < width; x++) plane[y * width + x] = row[x] + bias[c];
-                else
-                    memcpy(plane + y * width, row, width * sizeof(float));
+    for (long p = plane_begin; p < plane_end; p++) {
+        long n = p / channels, c = p % channels;
+        memset(padded, 0, padded_h * padded_w * sizeof(float));
+        for (long ki = 0; ki < kernel_h; ki++)
+            for (long kj = 0; kj < kernel_w; kj++) {
+                const float *src = columns + (((c * kernel_h + ki) * kernel_w + kj) * batch + n) * positions;
+                float *dst = padded + ki * padded_w + kj;
+                for (long q = 0; q < positions; q++) dst[offsets[q]] += src[q];
             }
+        float *plane = image + (n * channels + c) * height * width;
+        for (long y = 0; y < height; y++) {
+            const float *row = padded + (y + padding) * padded_w + padding;
+            if (bias)
+                for (long x = 0; x < width; x++) plane[y * width + x] = row[x] + bias[c];
+            else
+                memcpy(plane + y * width, row, width * sizeof(float));
         }
+    }
     free(offsets);
     free(padded);
 }
@@ -149,17 +150,17 @@ void gans_col2im(const float *restrict columns, float *restrict image, long batc
 
 /// sums[c] = Σ over samples and positions of f(x, c), with f inlined by the caller's macro.
 #define CHANNEL_SUMS(sums, n, channels, length, EXPRESSION)                                  \
-    for (long c = 0; c < channels; c++) sums[c] = 0;                                        \
+    for (long c = c0; c < c1; c++) sums[c] = 0;                                             \
     for (long s = 0; s < n; s++) {                                                          \
         if (length == 1) {                                                                  \
             long j = 0;                                                                     \
             (void)j;                                                                        \
-            for (long c = 0; c < channels; c++) {                                           \
+            for (long c = c0; c < c1; c++) {                                                \
                 long i = s * channels + c;                                                  \
                 sums[c] += EXPRESSION;                                                      \
             }                                                                               \
         } else {                                                                            \
-            for (long c = 0; c < channels; c++) {                                           \
+            for (long c = c0; c < c1; c++) {                                                \
                 float partial = 0;                                                          \
                 for (long j = 0; j < length; j++) {                                         \
                     long i = (s * channels + c) * length + j;                               \
@@ -172,20 +173,21 @@ void gans_col2im(const float *restrict columns, float *restrict image, long batc
 
 MULTIVERSION
 void gans_batch_norm_statistics(const float *restrict x, long n, long channels, long length,
-                                float *restrict mean, float *restrict variance) {
+                                float *restrict mean, float *restrict variance, long c0, long c1) {
     float count = (float)(n * length);
     CHANNEL_SUMS(mean, n, channels, length, x[i])
-    for (long c = 0; c < channels; c++) mean[c] /= count;
+    for (long c = c0; c < c1; c++) mean[c] /= count;
     // Second pass about the mean: no cancellation, as in the composed formula.
     CHANNEL_SUMS(variance, n, channels, length, (x[i] - mean[c]) * (x[i] - mean[c]))
-    for (long c = 0; c < channels; c++) variance[c] /= count;
+    for (long c = c0; c < c1; c++) variance[c] /= count;
 }
 
 MULTIVERSION
 void gans_batch_norm_apply(const float *restrict x, float *restrict y, long n, long channels, long length,
-                           const float *restrict mean, const float *restrict scale, const float *restrict shift) {
+                           const float *restrict mean, const float *restrict scale, const float *restrict shift,
+                           long c0, long c1) {
     for (long s = 0; s < n; s++)
-        for (long c = 0; c < channels; c++) {
+        for (long c = c0; c < c1; c++) {
             const float *p = x + (s * channels + c) * length;
             float *q = y + (s * channels + c) * length;
             float m = mean[c], a = scale[c], b = shift ? shift[c] : 0;
@@ -197,19 +199,19 @@ MULTIVERSION
 void gans_batch_norm_backward(const float *restrict x, const float *restrict gradient, long n, long channels,
                               long length, const float *restrict mean, const float *restrict inverse_std,
                               const float *restrict weight, float *restrict input_gradient,
-                              float *restrict weight_gradient, float *restrict bias_gradient) {
+                              float *restrict weight_gradient, float *restrict bias_gradient, long c0, long c1) {
     float count = (float)(n * length);
     float *sum = malloc(2 * channels * sizeof(float)), *dot = sum + channels;
     CHANNEL_SUMS(sum, n, channels, length, gradient[i])
     CHANNEL_SUMS(dot, n, channels, length, gradient[i] * (x[i] - mean[c]))
-    for (long c = 0; c < channels; c++) {
+    for (long c = c0; c < c1; c++) {
         if (bias_gradient) bias_gradient[c] = sum[c];
         if (weight_gradient) weight_gradient[c] = dot[c] * inverse_std[c];
     }
     if (input_gradient) {
         // dx = w·σ⁻¹·(g − Σg/M − x̂·Σ(g·x̂)/M) with x̂ = (x − μ)·σ⁻¹, per channel
         // a·(g − b − (x − μ)·d); the per-channel factors are kept in sum and dot.
-        for (long c = 0; c < channels; c++) {
+        for (long c = c0; c < c1; c++) {
             float r = inverse_std[c];
             sum[c] = sum[c] / count;
             dot[c] = dot[c] / count * r * r;
@@ -218,12 +220,12 @@ void gans_batch_norm_backward(const float *restrict x, const float *restrict gra
             const float *p = x + s * channels * length, *g = gradient + s * channels * length;
             float *q = input_gradient + s * channels * length;
             if (length == 1) {
-                for (long c = 0; c < channels; c++) {
+                for (long c = c0; c < c1; c++) {
                     float a = (weight ? weight[c] : 1) * inverse_std[c];
                     q[c] = a * (g[c] - sum[c] - (p[c] - mean[c]) * dot[c]);
                 }
             } else {
-                for (long c = 0; c < channels; c++) {
+                for (long c = c0; c < c1; c++) {
                     float a = (weight ? weight[c] : 1) * inverse_std[c], b = sum[c], d = dot[c], m = mean[c];
                     for (long j = 0; j < length; j++) {
                         long i = c * length + j;
@@ -240,8 +242,8 @@ void gans_batch_norm_backward(const float *restrict x, const float *restrict gra
 // [O, N, L] output as [N, O, L] images (and back), one pass with the bias added on the way.
 MULTIVERSION
 void gans_swap_leading_axes(const float *restrict x, float *restrict y, long a, long b, long length,
-                            const float *restrict bias) {
-    for (long j = 0; j < b; j++)
+                            const float *restrict bias, long j0, long j1) {
+    for (long j = j0; j < j1; j++)
         for (long i = 0; i < a; i++) {
             const float *src = x + (i * b + j) * length;
             float *dst = y + (j * a + i) * length;

@@ -43,8 +43,11 @@ public func im2col(_ x: Tensor, window: ConvWindow) -> Tensor {
     let ow = window.convolvedSize(w, kernel: window.kernelWidth)
     precondition(oh > 0 && ow > 0, "im2col: window \(window) does not fit input \(x.shape)")
     let out = Tensor.empty([c * window.kernelHeight * window.kernelWidth, n * oh * ow])
-    gans_im2col(x.storage.pointer, out.storage.pointer, n, c, h, w, window.kernelHeight, window.kernelWidth,
-                window.stride, window.padding, oh, ow)
+    let (source, columns) = (x.storage.pointer, out.storage.pointer)
+    inBlocks(of: n * c, grain: grain(valuesPerItem: window.kernelHeight * window.kernelWidth * oh * ow)) {
+        gans_im2col(source, columns, n, c, h, w, window.kernelHeight, window.kernelWidth, window.stride, window.padding,
+                    oh, ow, $0, $1)
+    }
     let imageShape = x.shape
     return Tensor.result(out, [x]) { g, _, _ in [col2im(g, imageShape: imageShape, window: window)] }
 }
@@ -60,8 +63,11 @@ public func col2im(_ columns: Tensor, imageShape: [Int], window: ConvWindow, bia
                  "col2im: columns \(columns.shape) do not match image \(imageShape) under \(window)")
     if let bias { precondition(bias.shape == [c], "col2im: bias \(bias.shape) for \(c) channels") }
     let out = Tensor.empty(imageShape)
-    gans_col2im(columns.storage.pointer, out.storage.pointer, n, c, h, w, window.kernelHeight, window.kernelWidth,
-                window.stride, window.padding, oh, ow, bias?.storage.pointer)
+    let (source, image, biasValues) = (columns.storage.pointer, out.storage.pointer, bias?.storage.pointer)
+    inBlocks(of: n * c, grain: grain(valuesPerItem: window.kernelHeight * window.kernelWidth * oh * ow)) {
+        gans_col2im(source, image, n, c, h, w, window.kernelHeight, window.kernelWidth, window.stride, window.padding,
+                    oh, ow, biasValues, $0, $1)
+    }
     let inputs = bias.map { [columns, $0] } ?? [columns]
     return Tensor.result(out, inputs) { g, _, needs in
         [needs[0] ? im2col(g, window: window) : nil]
@@ -115,7 +121,10 @@ func swappingLeadingAxes(_ x: Tensor, adding bias: Tensor? = nil) -> Tensor {
     let (a, b, length) = (x.shape[0], x.shape[1], x.shape[2])
     if let bias { precondition(bias.shape == [a], "swappingLeadingAxes: bias \(bias.shape) for \(a) rows") }
     let out = Tensor.empty([b, a, length])
-    gans_swap_leading_axes(x.storage.pointer, out.storage.pointer, a, b, length, bias?.storage.pointer)
+    let (source, swapped, biasValues) = (x.storage.pointer, out.storage.pointer, bias?.storage.pointer)
+    inBlocks(of: b, grain: grain(valuesPerItem: a * length)) {
+        gans_swap_leading_axes(source, swapped, a, b, length, biasValues, $0, $1)
+    }
     let inputs = bias.map { [x, $0] } ?? [x]
     return Tensor.result(out, inputs) { g, _, needs in
         [needs[0] ? swappingLeadingAxes(g) : nil]

@@ -26,13 +26,13 @@ func binary<K: BinaryKernel>(_ a: Tensor, _ b: Tensor, _ kernel: K) -> Tensor {
     let pa = a.storage.pointer, pb = b.storage.pointer, po = out.storage.pointer
     let n = out.count
     if a.count == n && b.count == n {
-        for i in 0..<n { po[i] = kernel(pa[i], pb[i]) }
+        inBlocks(of: n, grain: valuesPerBlock) { for i in $0..<$1 { po[i] = kernel(pa[i], pb[i]) } }
     } else if b.count == 1 {
         let s = pb[0]
-        for i in 0..<n { po[i] = kernel(pa[i], s) }
+        inBlocks(of: n, grain: valuesPerBlock) { for i in $0..<$1 { po[i] = kernel(pa[i], s) } }
     } else if a.count == 1 {
         let s = pa[0]
-        for i in 0..<n { po[i] = kernel(s, pb[i]) }
+        inBlocks(of: n, grain: valuesPerBlock) { for i in $0..<$1 { po[i] = kernel(s, pb[i]) } }
     } else if a.count == n, let m = shape.last, b.count == m, b.shape.last == m {
         // A row vector applied to every row, e.g. a bias.
         for r in 0..<(n / m) {
@@ -59,7 +59,7 @@ func binary<K: BinaryKernel>(_ a: Tensor, _ b: Tensor, _ kernel: K) -> Tensor {
 func unary<K: UnaryKernel>(_ x: Tensor, _ kernel: K) -> Tensor {
     let out = Tensor.empty(x.shape)
     let px = x.storage.pointer, po = out.storage.pointer
-    for i in 0..<x.count { po[i] = kernel(px[i]) }
+    inBlocks(of: x.count, grain: valuesPerBlock) { for i in $0..<$1 { po[i] = kernel(px[i]) } }
     return out
 }
 
@@ -148,7 +148,8 @@ extension Tensor {
     /// Vectorised (libm's tanhf is a scalar call and took a tenth of an MLP GAN's step).
     public func tanh() -> Tensor {
         let out = Tensor.empty(shape)
-        gans_tanh(storage.pointer, out.storage.pointer, count)
+        let (px, po) = (storage.pointer, out.storage.pointer)
+        inBlocks(of: count, grain: valuesPerBlock) { gans_tanh(px + $0, po + $0, $1 - $0) }
         return Tensor.result(out, [self]) { g, out, _ in [tanhBackward(output: out, gradient: g)] }
     }
 

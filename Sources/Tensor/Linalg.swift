@@ -22,6 +22,12 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
 }
 
 /// out (m×n) = op(a)·op(b) (+ out when accumulating).
+///
+/// OpenBLAS runs on one thread (see `setComputeThreads`); a large product is cut into
+/// blocks of output columns (or rows, when it has more rows than columns) that run on the
+/// kernels' threads, one single-threaded `cblas_sgemm` each. The cut depends on the shape
+/// alone, never on the thread count, so every thread count computes the same calls and
+/// gets the same bits.
 func gemm(_ a: Tensor, _ transposeA: Bool, _ b: Tensor, _ transposeB: Bool, into out: Tensor,
           m: Int, n: Int, k: Int, accumulate: Bool) {
     guard m > 0, n > 0 else { return }
@@ -30,9 +36,64 @@ func gemm(_ a: Tensor, _ transposeA: Bool, _ b: Tensor, _ transposeB: Bool, into
         return
     }
     MatrixProducts.recorder?.append(MatrixProductShape(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB))
-    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), 1, a.storage.pointer, Int32(a.shape[1]),
-                b.storage.pointer, Int32(b.shape[1]), accumulate ? 1 : 0, out.storage.pointer, Int32(n))
+    blockedProduct(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                   a.storage.pointer, leadingA: a.shape[1], b.storage.pointer, leadingB: b.shape[1],
+                   accumulate: accumulate, into: out.storage.pointer)
+}
+
+/// c (m×n, row-major, leading dimension n) = op(a)·op(b) (+ c when accumulating), as the
+/// blocks of `ProductBlocks` on the kernels' threads: every matrix product of the library,
+/// and what a benchmark times as the floor.
+public func blockedProduct(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                           _ a: UnsafePointer<Float>, leadingA: Int, _ b: UnsafePointer<Float>, leadingB: Int,
+                           accumulate: Bool, into c: UnsafeMutablePointer<Float>) {
+    blasOnOneThread()
+    let cut = ProductBlocks(m: m, n: n, k: k)
+    inBlocks(of: cut.count, grain: 1) { first, end in
+        for block in first..<end {
+            let (start, size) = cut.range(of: block)
+            // A block of columns reads the same columns of op(b); a block of rows, the same rows of op(a).
+            let aBlock = cut.alongColumns ? a : a + (transposeA ? start : start * leadingA)
+            let bBlock = cut.alongColumns ? b + (transposeB ? start * leadingB : start) : b
+            let cBlock = c + (cut.alongColumns ? start : start * n)
+            cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(cut.alongColumns ? m : size), Int32(cut.alongColumns ? size : n), Int32(k), 1,
+                        aBlock, Int32(leadingA), bBlock, Int32(leadingB), accumulate ? 1 : 0, cBlock, Int32(n))
+        }
+    }
+}
+
+/// OpenBLAS on one thread, from the first product on, whether or not a program calls
+/// `setComputeThreads` (a library user, a test).
+func blasOnOneThread() { _ = oneBLASThread }
+private let oneBLASThread: Void = openblas_set_num_threads(1)
+
+/// How a product's output is cut into blocks: along its longer side, into at most
+/// `maximumCount` blocks of at least `minimumFlops` work each, in multiples of 16 (a whole
+/// number of the widest SIMD register's floats, so no block adds edge cases of its own).
+struct ProductBlocks {
+    static let maximumCount = 4
+    static let minimumFlops = 4_000_000.0
+
+    let alongColumns: Bool
+    let count: Int
+    let width: Int
+    let length: Int
+
+    init(m: Int, n: Int, k: Int) {
+        alongColumns = n >= m
+        length = alongColumns ? n : m
+        let flops = 2 * Double(m) * Double(n) * Double(k)
+        let wanted = Swift.min(Self.maximumCount, Int(flops / Self.minimumFlops), length / 16)
+        width = (length + Swift.max(wanted, 1) * 16 - 1) / (Swift.max(wanted, 1) * 16) * 16
+        count = (length + width - 1) / width
+    }
+
+    /// The first row or column of a block and how many it has.
+    func range(of block: Int) -> (start: Int, size: Int) {
+        let start = block * width
+        return (start, Swift.min(width, length - start))
+    }
 }
 
 /// x·wᵀ + b for x [n, in], w [out, in] (PyTorch's layout), b [out]: one GEMM that

@@ -24,7 +24,11 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, epsilon: Floa
         precondition(parameter.shape == [channels], "batchNorm: \(parameter.shape) parameter for \(channels) channels")
     }
     let mean = Tensor.empty([channels]), variance = Tensor.empty([channels])
-    gans_batch_norm_statistics(x.storage.pointer, n, channels, length, mean.storage.pointer, variance.storage.pointer)
+    let perChannel = grain(valuesPerItem: n * length)
+    inBlocks(of: channels, grain: perChannel) {
+        gans_batch_norm_statistics(x.storage.pointer, n, channels, length, mean.storage.pointer,
+                                   variance.storage.pointer, $0, $1)
+    }
     // y = (x − μ)·scale + b with scale = w/√(σ² + ε): one pass over x.
     let inverseStd = Tensor.empty([channels]), scale = Tensor.empty([channels])
     for c in 0..<channels {
@@ -33,8 +37,10 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, epsilon: Floa
         scale.storage.pointer[c] = (weight?.storage.pointer[c] ?? 1) * r
     }
     let out = Tensor.empty(x.shape)
-    gans_batch_norm_apply(x.storage.pointer, out.storage.pointer, n, channels, length, mean.storage.pointer,
-                          scale.storage.pointer, bias?.storage.pointer)
+    inBlocks(of: channels, grain: perChannel) {
+        gans_batch_norm_apply(x.storage.pointer, out.storage.pointer, n, channels, length, mean.storage.pointer,
+                              scale.storage.pointer, bias?.storage.pointer, $0, $1)
+    }
     let inputs = [x] + (weight.map { [$0] } ?? []) + (bias.map { [$0] } ?? [])
     let output = Tensor.result(out, inputs) { g, _, needs in
         let wantsWeight = weight != nil && needs[1], wantsBias = bias != nil && needs[needs.count - 1]
@@ -45,9 +51,11 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, epsilon: Floa
         } else {
             let dx = needs[0] ? Tensor.empty(x.shape) : nil
             let dw = wantsWeight ? Tensor.empty([channels]) : nil, db = wantsBias ? Tensor.empty([channels]) : nil
-            gans_batch_norm_backward(x.storage.pointer, g.storage.pointer, n, channels, length, mean.storage.pointer,
-                                     inverseStd.storage.pointer, weight?.storage.pointer, dx?.storage.pointer,
-                                     dw?.storage.pointer, db?.storage.pointer)
+            inBlocks(of: channels, grain: perChannel) {
+                gans_batch_norm_backward(x.storage.pointer, g.storage.pointer, n, channels, length,
+                                         mean.storage.pointer, inverseStd.storage.pointer, weight?.storage.pointer,
+                                         dx?.storage.pointer, dw?.storage.pointer, db?.storage.pointer, $0, $1)
+            }
             grads = (dx, dw, db)
         }
         return [needs[0] ? grads.input?.reshaped(x.shape) : nil]

@@ -165,9 +165,13 @@ extension Tensor: CustomStringConvertible {
     }
 }
 
-/// OpenBLAS's thread count (matrix products); elementwise kernels are single-threaded.
+/// Threads for computation. They are the kernels' own: OpenBLAS stays on one thread, and
+/// matrix products are cut into blocks that run on these threads (see `gemm`), so no
+/// OpenBLAS worker spins on a core that the other kernels need, and every count gives the
+/// same results bit for bit.
 public func setComputeThreads(_ count: Int) {
-    openblas_set_num_threads(Int32(max(1, count)))
+    blasOnOneThread()
+    setKernelThreads(count)
 }
 
 /// The name of the kernels OpenBLAS runs (its `openblas_get_corename`), for benchmark logs.

@@ -44,6 +44,22 @@ struct ConvChapterTests {
         #expect(missing.errors.contains("--compare-with: cannot read /nonexistent/generator.safetensors"))
     }
 
+    /// `--threads` changes the speed only: the same run on one thread and on two writes the
+    /// same log and the same generator, byte for byte (so the figures of a run on any
+    /// number of cores are the book's).
+    @Test(.enabled(if: fashionMNIST, "needs Debian's dataset-fashion-mnist"),
+          arguments: ["Ch11_4_DCGAN", "Ch11_2_Minimax"])
+    func threadCountDoesNotChangeTheRun(chapter: String) throws {
+        let runs = try [1, 2].map { try runChapter(chapter, ["--quick", "--steps", "4", "--threads", "\($0)"]) }
+        for run in runs { #expect(run.status == 0, "\(chapter) failed: \(run.errors)") }
+        let name = chapter.lowercased()
+        for file in ["\(name)_log.csv", "checkpoints/\(name)/generator.safetensors",
+                     "checkpoints/\(name)/checkpoint.safetensors"] {
+            let (one, two) = (try runs[0].bytes(file), try runs[1].bytes(file))
+            #expect(!one.isEmpty && one == two, "\(chapter): \(file) differs between 1 and 2 threads")
+        }
+    }
+
     /// Erratum 4: the original looped over 100,000,000 batches; ours stops at --steps.
     @Test(.enabled(if: fashionMNIST, "needs Debian's dataset-fashion-mnist"))
     func relativisticGANStopsAtSteps() throws {

@@ -2,9 +2,10 @@ import CBLAS
 import Foundation
 import Tensor
 
-/// How long a step's matrix products alone take: `cblas_sgemm` timed at each of the step's
-/// own shapes (operands warm in cache, nothing else running in the process), so it is a
-/// floor that no implementation on this BLAS and thread count goes under.
+/// How long a step's matrix products alone take: the library's products (`cblas_sgemm` on
+/// the blocks of `blockedProduct`, on the step's threads) timed at each of the step's own
+/// shapes (operands warm in cache, nothing else running in the process), so it is a floor
+/// that no implementation on this BLAS and thread count goes under.
 struct GEMMFloor {
     let flopsPerStep: Double
     let secondsPerStep: Double
@@ -32,9 +33,9 @@ extension GEMMFloor {
         let a = [Float](repeating: 0.01, count: m * k), b = [Float](repeating: 0.02, count: k * n)
         var c = [Float](repeating: 0, count: m * n)
         func call() {
-            cblas_sgemm(CblasRowMajor, shape.transposeA ? CblasTrans : CblasNoTrans,
-                        shape.transposeB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
-                        a, Int32(shape.transposeA ? m : k), b, Int32(shape.transposeB ? k : n), 0, &c, Int32(n))
+            blockedProduct(transposeA: shape.transposeA, transposeB: shape.transposeB, m: m, n: n, k: k,
+                           a, leadingA: shape.transposeA ? m : k, b, leadingB: shape.transposeB ? k : n,
+                           accumulate: false, into: &c)
         }
         call()
         call()

@@ -79,7 +79,7 @@ public struct TrainingOptions<Defaults: ChapterDefaults>: ParsableArguments, Sen
     @Option(parsing: .unconditional, help: "Size of the generator's noise vector z.")
     public var latentDim: Int = Defaults.latentDimension
 
-    @Option(parsing: .unconditional, help: "Seed for weights, noise and data order: same seed and threads, same figures.")
+    @Option(parsing: .unconditional, help: "Seed for weights, noise and data order: same seed, same figures (at any --threads).")
     public var seed: UInt64 = 0
 
     @Option(help: ArgumentHelp(outputFolderHelp, valueName: "folder"))
@@ -94,7 +94,7 @@ public struct TrainingOptions<Defaults: ChapterDefaults>: ParsableArguments, Sen
     @Flag(help: "Continue from the checkpoint in --checkpoint-dir.")
     public var resume = false
 
-    @Option(parsing: .unconditional, help: "Threads for matrix products.")
+    @Option(parsing: .unconditional, help: "Compute threads: they change the speed, never the results.")
     public var threads: Int = 2
 
     @Flag(help: "A tiny smoke run: a few iterations on a small subset (for tests and CI).")
@@ -186,7 +186,7 @@ public enum SanityLimits {
     public static let batchSize = 65_536
     /// A layer's width, a latent dimension, a number of channels.
     public static let width = 65_536
-    /// Threads for matrix products.
+    /// Compute threads.
     public static let threads = 1_024
     /// Inner repetitions of one iteration (critic updates per generator update and the like).
     public static let repetitions = 10_000

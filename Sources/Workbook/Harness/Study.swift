@@ -5,13 +5,13 @@ import Tensor
 /// The options of a chapter that runs a study of its own (many small models, or metrics)
 /// rather than one `TrainingRun`.
 public struct StudyOptions: ParsableArguments, Sendable {
-    @Option(help: "Seed for data, weights and noise: same seed and threads, same figures and tables.")
+    @Option(help: "Seed for data, weights and noise: same seed, same figures and tables (at any --threads).")
     public var seed: UInt64 = 0
 
     @Option(help: ArgumentHelp(outputFolderHelp, valueName: "folder"))
     public var out: String?
 
-    @Option(help: "Threads: for matrix products, or for runs done side by side in a study of many small runs.")
+    @Option(help: "Threads: for computation, or for runs done side by side in a study of many small runs; never changes the results.")
     public var threads: Int = 2
 
     @Flag(help: "A tiny smoke run of a few seconds, for tests and CI.")
