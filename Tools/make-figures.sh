@@ -44,7 +44,8 @@ run Ch11_2_Minimax --loss saturating --out figures/saturating --checkpoint-dir c
 run --keep ch11_2_minimax Ch11_2_Minimax --compare-with figures/saturating/ch11_2_minimax_log.csv
 run --keep ch11_2_wgan Ch11_2_WGAN
 run --keep ch11_2_rgan Ch11_2_RGAN --epochs 3
-run --keep ch11_3_wgangp Ch11_3_WGANGP --compare
+# Compares with the clipped run above instead of training it again (--compare would).
+run --keep ch11_3_wgangp Ch11_3_WGANGP --compare-log figures/ch11_2_wgan_log.csv --compare-generator models/ch11_2_wgan_generator.safetensors
 run Ch11_3_ModeCollapse
 run Ch11_3_Techniques       # needs models/classifier.safetensors (shipped)
 run --keep ch11_4_dcgan Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors

@@ -91,7 +91,8 @@ func trainWasserstein(_ constraint: LipschitzConstraint, name: String, title: St
  ### What a run looks like
 
  ```sh
- swift run Ch11_3_WGANGP --compare   # 5 epochs each: WGAN-GP, then weight clipping on the same budget
+ swift run Ch11_3_WGANGP             # 5 epochs of WGAN-GP
+ swift run Ch11_3_WGANGP --compare   # then weight clipping on the same budget, and both side by side
  ```
  */
 let penaltyRun = trainWasserstein(.gradientPenalty(lambda: options.lambda), name: "ch11_3_wgangp",
@@ -104,7 +105,7 @@ penaltyRun.finish()
 /*:
  ![Samples of WGAN-GP after five epochs](figures/ch11_3_wgangp_samples.png)
 
- *`swift run Ch11_3_WGANGP --compare`: samples from a fixed batch of noise after 935
+ *`swift run Ch11_3_WGANGP`: samples from a fixed batch of noise after 935
  generator iterations.*
 
  With the same networks, data and number of iterations that left the weight-clipped WGAN
@@ -116,7 +117,7 @@ penaltyRun.finish()
 
  ![The critic's gradient norm at interpolates](figures/ch11_3_wgangp_gradient_norm.png)
 
- *Both: `swift run Ch11_3_WGANGP --compare`.*
+ *Both: `swift run Ch11_3_WGANGP`.*
 
  The estimate of W is what makes a Wasserstein GAN pleasant to train: after the critic's
  first rise (a fast one, with a dip, then a slower one to a peak near iteration 110) it
@@ -127,12 +128,27 @@ penaltyRun.finish()
  ### Clipping against the penalty, side by side
 
  With `--compare`, the same budget goes to a weight-clipped critic, and one figure puts the
- two runs side by side.
+ two runs side by side. That run is §11.2's `Ch11_2_WGAN` run: the same networks, optimiser,
+ seed, data and budget, and a log identical to it byte for byte. So `--compare-log` and
+ `--compare-generator` read that run's log and generator instead of training it a second
+ time, which is what the book's figure does.
  */
-if options.compare {
-    let clippingRun = trainWasserstein(.weightClipping(0.01), name: "ch11_3_wgangp_clipping",
-                                       title: "Ch11.3 WGAN (weight clipping)")
-    clippingRun.finish()
+let clippingRun: (any RecordedRun)?
+if let log = options.compareLog, let generator = options.compareGenerator {
+    var noise = penaltyRun.generator("fixed noise")    // the penalty run's fixed noise, drawn again
+    let fixedNoise = Tensor.randomNormal([64, latent], using: &noise)
+    clippingRun = orExit {
+        try SavedRun(logPath: log, generatorPath: generator, metrics: ["w_estimate", "grad_norm"],
+                     samplesOf: fixedNoise, drawnBy: penaltyRun)
+    }
+} else if options.compare {
+    let run = trainWasserstein(.weightClipping(0.01), name: "ch11_3_wgangp_clipping", title: "Ch11.3 WGAN (weight clipping)")
+    run.finish()
+    clippingRun = run
+} else {
+    clippingRun = nil
+}
+if let clippingRun {
     // snippet.hide
     let estimates = LinePlot(
         title: "Wasserstein estimate, same data and budget", xTitle: "generator iteration",
@@ -146,7 +162,7 @@ if options.compare {
                  LinePlot.Series(name: "weight clipping", values: orExit { try clippingRun.values(of: "grad_norm") }, smoothing: 0.98)],
         logarithmicY: true)
     // Bottom row: the final samples, penalty left and clipping right.
-    let samples: [any Figure] = [penaltyRun.snapshots.last, clippingRun.snapshots.last].compactMap { $0 }
+    let samples: [any Figure] = [penaltyRun.finalSamples, clippingRun.finalSamples].compactMap { $0 }
     orExit {
         try FigureGrid(title: "Weight clipping vs gradient penalty, \(penaltyRun.totalSteps) generator iterations each",
                        cells: [[estimates, norms], samples])
@@ -158,8 +174,9 @@ if options.compare {
 /*:
  ![Weight clipping vs gradient penalty](figures/ch11_3_wgangp_clipping_vs_penalty.png)
 
- *`swift run Ch11_3_WGANGP --compare`: both critics trained on the same data, seed and
- number of iterations. Top: the Wasserstein estimates and the critics' gradient norms;
+ *`swift run Ch11_3_WGANGP --compare-log figures/ch11_2_wgan_log.csv --compare-generator models/ch11_2_wgan_generator.safetensors`
+ (or `swift run Ch11_3_WGANGP --compare`, which trains the clipped run again and draws the same
+ curves): both critics trained on the same data, seed and number of iterations. Top: the Wasserstein estimates and the critics' gradient norms;
  bottom: the final samples, penalty left and clipping right.*
 
  The clipped critic's estimate is smaller, peaking at 6.2 where the penalised critic's

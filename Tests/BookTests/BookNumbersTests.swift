@@ -92,7 +92,8 @@ struct BookNumbersTests {
     static let wgan = "figures/ch11_2_wgan_log.csv"
     static let rgan = "figures/ch11_2_rgan_log.csv"
     static let wgangp = "figures/ch11_3_wgangp_log.csv"
-    static let clipping = "figures/ch11_3_wgangp_clipping_log.csv"
+    /// The clipped run that §11.3 compares with: §11.2's WGAN run (`--compare-log`).
+    static let clipping = wgan
     static let dcgan = "figures/ch11_4_dcgan_log.csv"
     static let cgan = "figures/ch11_4_cgan_log.csv"
     static let toyTable = "figures/ch11_1_generative_models_table.md"

@@ -33,6 +33,34 @@ struct ChapterTests {
         #expect(run.output.contains("summary: chapter=ch11_3_wgangp_clipping steps=3"))
     }
 
+    /// The clipped run that `--compare` trains is §11.2's WGAN run, byte for byte, so reading
+    /// that run's log and generator (`--compare-log`, `--compare-generator`) draws the same
+    /// comparison without training it twice; and the two options are checked.
+    @Test(.enabled(if: fashionMNIST, "needs Debian's dataset-fashion-mnist"))
+    func wganGPReadsTheClippedRunOfTheWGANChapter() throws {
+        let wgan = try runChapter("Ch11_2_WGAN", ["--quick"])
+        let trained = try runChapter("Ch11_3_WGANGP", ["--quick", "--compare"])
+        #expect(wgan.status == 0 && trained.status == 0, "\(wgan.errors) \(trained.errors)")
+        #expect(try wgan.bytes("ch11_2_wgan_log.csv") == trained.bytes("ch11_3_wgangp_clipping_log.csv"),
+                "the WGAN chapter's run and --compare's clipped run differ")
+
+        let log = wgan.file("ch11_2_wgan_log.csv").path
+        let generator = wgan.file("checkpoints/ch11_2_wgan/generator.safetensors").path
+        let read = try runChapter("Ch11_3_WGANGP", ["--quick", "--compare-log", log, "--compare-generator", generator])
+        #expect(read.status == 0, "\(read.errors)")
+        #expect(read.exists("ch11_3_wgangp_clipping_vs_penalty.png"))
+        #expect(!read.exists("ch11_3_wgangp_clipping_log.csv"), "nothing was trained a second time")
+
+        for (arguments, mentions) in [(["--compare-log", log], "go together"),
+                                      (["--compare", "--compare-log", log, "--compare-generator", generator], "choose one"),
+                                      (["--compare-log", "/nonexistent.csv", "--compare-generator", generator], "cannot read /nonexistent.csv"),
+                                      (["--compare-log", generator, "--compare-generator", log], "is not a CSV log")] {
+            let bad = try runChapter("Ch11_3_WGANGP", ["--quick"] + arguments)
+            #expect(bad.status != 0, "\(arguments) was accepted")
+            #expect(bad.errors.contains(mentions), "\(arguments): \(bad.errors)")
+        }
+    }
+
     /// Erratum 8: the original wrote one PNG per generated image; the samples are one 8×8 grid.
     @Test(.enabled(if: fashionMNIST, "needs Debian's dataset-fashion-mnist"))
     func samplesAreOneGridOfSixtyFourImages() throws {

@@ -99,6 +99,11 @@ public final class CSVLog {
         var lines = text.split(separator: "\n")
         if !text.hasSuffix("\n") && !lines.isEmpty { lines.removeLast() }    // cut short by a crash
         let header = lines.first.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
+        // A header is column names; anything else (a checkpoint passed by mistake) is named as such.
+        guard header.allSatisfy({ name in name.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || "_0123456789".unicodeScalars.contains($0) } }) else {
+            throw WorkbookFileError(path: path, problem: "is not a CSV log: its first line is not a header of column names",
+                                    fix: "pass the <chapter>_log.csv file that a chapter's run wrote")
+        }
         var result: [String: [Double]] = [:]
         for name in wanted {
             guard let index = header.firstIndex(of: name) else {
