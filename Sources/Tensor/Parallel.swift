@@ -1,4 +1,4 @@
-import Dispatch
+import CKernels
 
 // The data-movement and elementwise kernels use the same threads as the matrix products.
 // Each splits its output into contiguous blocks of independent values (image planes,
@@ -26,8 +26,8 @@ public func withComputeThreads<R>(_ count: Int, _ body: () throws -> R) rethrows
 }
 
 /// Calls `body(begin, end)` on contiguous blocks that cover 0..<count, concurrently on up to
-/// `kernelThreads` threads, each block at least `grain` items; one call on this thread when
-/// there is too little work to share (a hand-off costs a few microseconds).
+/// `kernelThreads` threads (this one and the pool's, `gans_parallel_run`), each block at
+/// least `grain` items; one call on this thread when there is too little work to share.
 @inline(__always)
 func inBlocks(of count: Int, grain: Int, _ body: (Int, Int) -> Void) {
     let blocks = Swift.min(kernelThreads, count / Swift.max(grain, 1))
@@ -36,13 +36,23 @@ func inBlocks(of count: Int, grain: Int, _ body: (Int, Int) -> Void) {
         return
     }
     // The blocks write disjoint parts of buffers that outlive this call, which returns only
-    // when every block is done: the sharing the compiler cannot see is safe.
+    // when every block is done, so the job may live on this stack.
     withoutActuallyEscaping(body) { body in
-        nonisolated(unsafe) let body = body
-        DispatchQueue.concurrentPerform(iterations: blocks) { block in
-            body(count * block / blocks, count * (block + 1) / blocks)
+        var job = BlockJob(body: body, count: count, blocks: blocks)
+        withUnsafeMutablePointer(to: &job) { job in
+            gans_parallel_run(kernelThreads, blocks, { context, block in
+                let job = context!.assumingMemoryBound(to: BlockJob.self)
+                let (count, blocks, block) = (job.pointee.count, job.pointee.blocks, Int(block))
+                job.pointee.body(count * block / blocks, count * (block + 1) / blocks)
+            }, job)
         }
     }
+}
+
+private struct BlockJob {
+    let body: (Int, Int) -> Void
+    let count: Int
+    let blocks: Int
 }
 
 /// Enough values per block that a thread hand-off is a small part of the block's time.

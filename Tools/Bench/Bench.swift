@@ -14,8 +14,9 @@ struct Bench: ParsableCommand {
             the same machine load) and prints both ms/step and their ratio; then the median of the \
             paired ratios. Our chapters are timed by their own `summary:` line (training time only, \
             data loading excluded); the PyTorch peers in Tools/Bench/peer print the same line \
-            (needs `pip install torch`). The GEMM floor is cblas_sgemm alone, timed at the recipe's \
-            own matrix shapes: ours as a multiple of it says how much time is spent outside GEMM.
+            (needs `pip install torch`). The GEMM floor is cblas_sgemm alone (in the library's \
+            blocks, on the same threads), timed at the recipe's own matrix shapes: ours as a \
+            multiple of it says how much time is spent outside GEMM.
             Exits 0 when every ratio meets its target, 2 when one does not, 1 when a run fails.
             """)
 
@@ -70,10 +71,11 @@ struct Bench: ParsableCommand {
                 oursTimes.append(a)
                 var line = String(format: "  %@ repetition %d: ours %.2f ms/step", recipe.name.rawValue, r, a)
                 if !skipPytorch {
-                    guard let b = peer(recipe, scratch: scratch) else {
+                    guard let (b, summary) = peer(recipe, scratch: scratch) else {
                         print("\(recipe.name.rawValue): the PyTorch peer failed (is torch installed? `pip install torch`)")
                         throw ExitCode.failure
                     }
+                    if r == 1 { print("  PyTorch side: " + peerSetup(summary)) }
                     peerTimes.append(b)
                     line += String(format: ", PyTorch %.2f ms/step, ratio %.2f", b, a / b)
                 }
@@ -117,9 +119,16 @@ struct Bench: ParsableCommand {
         }
     }
 
-    func peer(_ recipe: Recipe, scratch: ScratchFolder) -> Double? {
-        scratch.msPerStep(["python3", "\(peerFolder)/\(recipe.peer[0])"] + recipe.peer.dropFirst()
+    func peer(_ recipe: Recipe, scratch: ScratchFolder) -> (msPerStep: Double, line: String)? {
+        scratch.summary(["python3", "\(peerFolder)/\(recipe.peer[0])"] + recipe.peer.dropFirst()
                           + ["--steps", String(steps), "--threads", String(threads)])
+    }
+
+    /// Which torch, thread count and vector instructions (ATen's dispatch level) the peer
+    /// ran, from its summary line: "torch=2.5.1 threads=2 cpu=AVX512".
+    func peerSetup(_ summary: String) -> String {
+        summary.split(separator: " ").filter { ["torch=", "threads=", "cpu="].contains(where: $0.hasPrefix) }
+            .joined(separator: " ")
     }
 
     /// Mean ms of `steps` calls after 5 warm-up calls (as the peers do).

@@ -61,7 +61,10 @@ final class ScratchFolder: @unchecked Sendable {  // `child` and the folder are 
     }
 
     /// Runs a command and returns the ms/step of its `summary:` line, or nil if it fails.
-    func msPerStep(_ arguments: [String]) -> Double? {
+    func msPerStep(_ arguments: [String]) -> Double? { summary(arguments)?.msPerStep }
+
+    /// The `summary:` line that a run of `arguments` prints last, and its ms/step.
+    func summary(_ arguments: [String]) -> (msPerStep: Double, line: String)? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -79,8 +82,9 @@ final class ScratchFolder: @unchecked Sendable {  // `child` and the folder are 
         lock.withLock { child = nil }
         guard process.terminationStatus == 0,
               let line = output.split(separator: "\n").last(where: { $0.hasPrefix("summary:") }),
-              let field = line.split(separator: " ").first(where: { $0.hasPrefix("ms/step=") }) else { return nil }
-        return Double(field.dropFirst("ms/step=".count))
+              let field = line.split(separator: " ").first(where: { $0.hasPrefix("ms/step=") }),
+              let ms = Double(field.dropFirst("ms/step=".count)) else { return nil }
+        return (ms, String(line))
     }
 }
 

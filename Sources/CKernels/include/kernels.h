@@ -57,4 +57,9 @@ void gans_batch_norm_backward(const float *x, const float *gradient, long n, lon
                               const float *mean, const float *inverse_std, const float *weight,
                               float *input_gradient, float *weight_gradient, float *bias_gradient, long c0, long c1);
 
+/// Runs task(context, b) for every block b in [0, blocks) on up to `threads` threads (the
+/// caller's and the pool's, see pool.c), returning when all are done. Blocks run in any
+/// order and on any thread; a call made while the pool is busy runs its blocks itself.
+void gans_parallel_run(long threads, long blocks, void (*task)(void *context, long block), void *context);
+
 #endif

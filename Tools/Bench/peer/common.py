@@ -33,4 +33,5 @@ def time_steps(name, step, args):
         times.append((time.perf_counter() - start) * 1000)
     # The mean, as the Swift chapters report (total training time / steps).
     print(f"summary: peer={name} steps={args.steps} ms/step={statistics.fmean(times):.2f} "
-          f"median={statistics.median(times):.2f} torch={torch.__version__} threads={torch.get_num_threads()}")
+          f"median={statistics.median(times):.2f} torch={torch.__version__} threads={torch.get_num_threads()} "
+          f"cpu={torch.backends.cpu.get_cpu_capability()}")
