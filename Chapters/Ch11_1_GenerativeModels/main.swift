@@ -234,12 +234,12 @@ orExit {
  | family | parameters | training (s) | sampling 10k (s) | energy distance | modes covered | high-quality | test log-likelihood (nats) |
  | --- | --- | --- | --- | --- | --- | --- | --- |
  | true distribution | — | — | — | -0.0001 | 8 / 8 | 99% | 2.89 |
- | VAE | 34568 | 2.7 | 0.02 | 0.0336 | 0 / 8 | 2% | ≥ -2.07 (ELBO) |
- | autoregressive | 23008 | 3.1 | 0.01 | 0.0007 | 8 / 8 | 68% | 2.21 |
- | flow (RealNVP) | 35344 | 38.5 | 0.03 | 0.1004 | 0 / 8 | 7% | -0.22 |
- | energy-based | 33537 | 3.7 | 6.25 | 0.0068 | 8 / 8 | 90% | — (Z unknown) |
- | GAN | 34947 | 5.9 | 0.02 | 0.1006 | 0 / 8 | 5% | — |
- | diffusion (DDPM) | 35714 | 3.1 | 1.84 | 0.0173 | 0 / 8 | 9% | — |
+ | VAE | 34568 | 3.4 | 0.02 | 0.0336 | 0 / 8 | 2% | ≥ -2.07 (ELBO) |
+ | autoregressive | 23008 | 2.4 | 0.01 | 0.0006 | 8 / 8 | 72% | 2.36 |
+ | flow (RealNVP) | 35344 | 6.0 | 0.07 | 0.0507 | 1 / 8 | 11% | -0.00 |
+ | energy-based | 33537 | 5.5 | 6.48 | 0.0068 | 8 / 8 | 90% | — (Z unknown) |
+ | GAN | 34947 | 6.7 | 0.02 | 0.1006 | 0 / 8 | 5% | — |
+ | diffusion (DDPM) | 35714 | 3.5 | 2.03 | 0.0173 | 0 / 8 | 9% | — |
 
  *Energy distance* compares 4,000 samples with 4,000 held-out points:
  $2\,\mathbb E\|X - Y\| - \mathbb E\|X - X'\| - \mathbb E\|Y - Y'\|$, zero exactly when the two
@@ -260,22 +260,22 @@ orExit {
  budget produced, not a verdict on the families.
 
  - **Exact likelihoods are a real advantage, and they can be compared.** The autoregressive
-   mixture reaches 2.21 nats per held-out point against the true distribution's 2.89, and
-   the flow −0.22. The VAE can only certify a lower bound, −2.07, and the energy-based model
+   mixture reaches 2.36 nats per held-out point against the true distribution's 2.89, and
+   the flow only about 0 nats. The VAE can only certify a lower bound, −2.07, and the energy-based model
    and the GAN and the diffusion model print nothing in that column. (Diffusion models do have
    a bound on log p(x); we did not compute it.)
  - **A flow cannot tear space.** The flow's map is continuous and invertible, so the single
-   Gaussian blob it starts from stays in one piece: its samples trace a curve threading the
-   modes, with a filament that cuts across the middle, and only 7% of them land on a mode. The density
-   figure shows the same thread. More couplings and more steps make the thread thinner; the
+   Gaussian blob it starts from stays in one piece: its samples trace one curve through the
+   modes, folded back on itself near the upper-right one, and only 11% of them land on a mode. The
+   density figure shows the same thread. More couplings and more steps make the thread thinner; the
    topology stays.
- - **The autoregressive model wins on this data**, with the lowest energy distance (0.0007,
+ - **The autoregressive model wins on this data**, with the lowest energy distance (0.0006,
    close to the 0.0001 noise floor) and all 8 modes, because a mixture of Gaussians per
    coordinate is exactly the right shape for a mixture of Gaussians. It is also among the
    cheapest to train. Its sampling is sequential, but with two coordinates that costs only two
    network passes.
- - **The VAE is blurry.** It places mass around the ring (its energy distance, 0.034, is a
-   third of the flow's) but its samples include the decoder's Gaussian noise, so almost none
+ - **The VAE is blurry.** It places mass around the ring (its energy distance, 0.034, is
+   two thirds of the flow's) but its samples include the decoder's Gaussian noise, so almost none
    (2%) fall within 0.06 of a mode centre and no mode counts as covered.
  - **The energy-based model gives the sharpest samples and is the slowest to sample.** After
    Langevin dynamics and the denoising jump, 90% of its samples sit on a mode and all 8 modes
@@ -285,7 +285,7 @@ orExit {
    dimensions: that is the partition function problem.
  - **The GAN has not settled after 3,000 steps.** Its generator spreads samples along the whole
    circle instead of on the eight modes (5% high-quality, no mode covered, the largest energy
-   distance, 0.10, level with the flow's). Its sampling is as fast as the VAE's, one pass:
+   distance, 0.10, twice the flow's). Its sampling is as fast as the VAE's, one pass:
    hundredths of a second per 10,000.
  - **The diffusion model finds all eight clusters but blurs them.** Its energy distance, 0.017,
    is the third best, after the autoregressive model and the EBM, and the

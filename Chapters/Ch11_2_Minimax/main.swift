@@ -165,11 +165,12 @@ run.plot("scores", title: "What the discriminator believes", yTitle: "mean D(·)
  *`swift run Ch11_2_Minimax`: 64 samples from the same fixed noise, after the last epoch.
  [`ch11_2_minimax_samples.gif`](figures/ch11_2_minimax_samples.gif) animates the grid over the epochs.*
 
- After five epochs the generator draws recognisable pullovers, shirts, trousers, sneakers
- and boots, in several poses, but with a grainy texture: a plain MLP has no notion that
- neighbouring pixels belong together, and it keeps improving slowly for many more epochs.
- The same recipe in PyTorch gives samples of the same quality (we checked, with the same
- settings); section 11.4's convolutional generator removes the grain far sooner.
+ After five epochs the generator draws the silhouettes of pullovers and shirts, of narrow
+ upright garments (dresses, trousers) and of low, wide shoes, but speckled with noise, pixel
+ by pixel: a plain MLP has no notion that neighbouring pixels belong together, and it keeps
+ improving slowly for many more epochs. A run of the same recipe in PyTorch, made for
+ comparison, gave samples of the same kind; section 11.4's convolutional generator removes
+ the speckle far sooner.
 
  ![Losses of D and G over training](figures/ch11_2_minimax_losses.png)
 
@@ -179,13 +180,14 @@ run.plot("scores", title: "What the discriminator believes", yTitle: "mean D(·)
 
  The curves tell the story of the game (the averages below are over 100 iterations of the
  run's log, `figures/ch11_2_minimax_log.csv`). In the first few hundred iterations D wins
- easily: D(x) climbs to 0.91 and the generator's loss rises to 3.77, around iteration 500.
- D(G(z)) keeps falling for longer: its average first drops below 0.2 at iteration 800 and
- is lowest, 0.15, around iteration 1,000. The non-saturating loss keeps G's gradient large exactly then, and
- from there G catches up: D(G(z)) rises, D(x) falls, and the losses move toward the values
+ easily: D(x) climbs to 0.90 and the generator's loss rises to 3.76 in the first 600
+ iterations, then stays high, peaking at 4.92 around iteration 3,200. D(G(z)) keeps falling for
+ longer: its average first drops below 0.2 at iteration 837 and is lowest, 0.11, around
+ iteration 2,600. The non-saturating loss keeps G's gradient large all that time, and
+ from about iteration 3,300 G catches up: D(G(z)) rises, D(x) falls, and the losses move toward the values
  of a discriminator that can no longer tell (log 4 ≈ 1.39 for D, log 2 ≈ 0.69 for G)
- without reaching them in five epochs: over the last 500 iterations D's loss averages 1.08,
- G's 1.50, D(x) 0.63 and D(G(z)) 0.37.
+ without reaching them in five epochs: over the last 500 iterations D's loss averages 0.86,
+ G's 2.06, D(x) 0.72 and D(G(z)) 0.29.
 
  ### Seeing the vanishing gradient
 
@@ -219,11 +221,11 @@ run.finish()
  same networks, seed and data, once with log(1 − D(G(z))) and once with −log D(G(z)); each
  curve is labelled with its loss.*
 
- With −log D(G(z)), G's gradient norm grows to 8.8 on average over 100 iterations (13.7 at
+ With −log D(G(z)), G's gradient norm grows to 10.7 on average over 100 iterations (20.0 at
  its largest) as soon as D starts rejecting its samples.
  While D is winning (the first 2,000 iterations), the saturating loss delivers a gradient
- about a twelfth of the non-saturating one's on average, below 0.05 in 58 of those
- iterations and below 0.01 in 5. That is the flat region of log(1 − D) at D ≈ 0, measured. The
+ about a thirteenth of the non-saturating one's on average, below 0.05 in 87 of those
+ iterations and below 0.01 in 18. That is the flat region of log(1 − D) at D ≈ 0, measured. The
  generator still learns, slowly, because Adam rescales small gradients; with plain SGD the
  difference would be starker.
  */
@@ -250,6 +252,6 @@ run.finish()
    is winning.
  - Binary cross-entropy written on logits with a stable softplus never takes the logarithm of
    an underflowed probability, which removes the original code's `sigmoid().log()` failure.
- - After five epochs the generator draws recognisable but grainy garments, and the losses move
+ - After five epochs the generator draws garment silhouettes speckled with noise, and the losses move
    toward the values of an undecided discriminator without reaching them.
  */

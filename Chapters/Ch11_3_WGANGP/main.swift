@@ -179,11 +179,11 @@ if let clippingRun {
  curves): both critics trained on the same data, seed and number of iterations. Top: the Wasserstein estimates and the critics' gradient norms;
  bottom: the final samples, penalty left and clipping right.*
 
- The clipped critic's estimate is smaller, peaking at 6.2 where the penalised critic's
- reaches 18.2, and it climbs over the run instead of falling (3.39 over the last 100
+ The clipped critic's estimate is smaller, peaking at 8.3 where the penalised critic's
+ reaches 18.0, and it climbs over the run instead of falling (2.74 over the last 100
  iterations, against 5.46): its Lipschitz constant is set by c rather than learned, so it
  measures a scaled-down and noisy W that does not track the samples' progress. Its gradient norm
- stays well below 1, which is the vanishing-gradient side of clipping; the penalised
+ stays below 1, which is the vanishing-gradient side of clipping; the penalised
  critic's sits near 1 by construction.
  */
 

@@ -268,12 +268,12 @@ run.finish()
  *`swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`*
 
  The same 64 noise vectors, decoded by the two generators. The MLP's garments, after five
- epochs, are recognisable but every one is sprinkled with single-pixel noise: an MLP has no
+ epochs, are silhouettes at best, every one sprinkled with single-pixel noise: an MLP has no
  notion that neighbouring pixels belong together, and must learn each pixel's relation to
  every other from data. The DCGAN's, after three epochs, are smooth, with clean outlines,
- and more varied: sneakers and boots with soles, trousers with two legs, long and short
- sleeves, a dress. The §11.5 leaderboard puts numbers on it: the DCGAN's Fréchet distance
- is 48.97 against the MLP's 149.20, the lowest of all the workbook's models. The convolutions do cost more per iteration: the
+ and more varied: shoes with soles, trousers with two legs, long and short sleeves, a
+ dress. The §11.5 leaderboard puts numbers on it: the DCGAN's Fréchet distance
+ is 49.69 against the MLP's 284.17, the lowest of all the workbook's models. The convolutions do cost more per iteration: the
  README's speed table counts 9.44 GFLOP of matrix products for a DCGAN step against 1.01
  for the MLPs', so the three DCGAN epochs are more than five times the arithmetic of the
  five MLP epochs. Whether the MLPs catch up when given as much time is Exercise 11.2.
@@ -314,6 +314,6 @@ run.finish()
    listed, and a generator that does not make images of the data's shape stops the run.
  - Three epochs (2,811 iterations, about four minutes on two cores) take the samples from
    streaky tops to smooth, varied garments; the same recipe in PyTorch behaves the same.
-   Beside §11.2's MLP GAN, on the same noise, the DCGAN's images have none of the MLP's grain,
+   Beside §11.2's MLP GAN, on the same noise, the DCGAN's images have none of the MLP's speckle,
    and its Fréchet distance is the lowest on the §11.5 leaderboard.
  */
