@@ -57,6 +57,12 @@ let latent = settings.latentDimension
  paper, weight clipping RMSprop (lr 5·10⁻⁵) as in the WGAN paper.
  */
 // snippet.wgangp-setup
+/// The 64 noise vectors whose images a run's sample grids show.
+func fixedNoise(of run: TrainingRun) -> Tensor {
+    var noise = run.generator("fixed noise")
+    return Tensor.randomNormal([64, latent], using: &noise)
+}
+
 func trainWasserstein(_ constraint: LipschitzConstraint, name: String, title: String) -> TrainingRun {
     let run = TrainingRun(name: name, title: title, settings: settings)
     let images = run.loadImages(from: options.data.data)
@@ -75,9 +81,7 @@ func trainWasserstein(_ constraint: LipschitzConstraint, name: String, title: St
                               criticUpdates: options.nCritic, latent: latent)
     run.checkpointing(models: [("generator", G), ("critic", critic)],
                       optimizers: [("generator", optimizerG), ("critic", optimizerC)])
-    var noise = run.generator("fixed noise")
-    let fixedNoise = Tensor.randomNormal([64, latent], using: &noise)
-    run.train(wgan, on: run.batches(of: images, perStep: options.nCritic), snapshotNoise: fixedNoise)
+    run.train(wgan, on: run.batches(of: images, perStep: options.nCritic), snapshotNoise: fixedNoise(of: run))
     run.writeSampleFigures()
     return run
 }
@@ -135,11 +139,9 @@ penaltyRun.finish()
  */
 let clippingRun: (any RecordedRun)?
 if let log = options.compareLog, let generator = options.compareGenerator {
-    var noise = penaltyRun.generator("fixed noise")    // the penalty run's fixed noise, drawn again
-    let fixedNoise = Tensor.randomNormal([64, latent], using: &noise)
     clippingRun = orExit {
         try SavedRun(logPath: log, generatorPath: generator, metrics: ["w_estimate", "grad_norm"],
-                     samplesOf: fixedNoise, drawnBy: penaltyRun)
+                     samplesOf: fixedNoise(of: penaltyRun), drawnBy: penaltyRun)
     }
 } else if options.compare {
     let run = trainWasserstein(.weightClipping(0.01), name: "ch11_3_wgangp_clipping", title: "Ch11.3 WGAN (weight clipping)")

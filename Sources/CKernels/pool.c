@@ -96,8 +96,9 @@ void gans_parallel_run(long threads, long blocks, void (*task)(void *context, lo
         pthread_attr_t attributes;
         pthread_attr_init(&attributes);
         pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
-        if (pthread_create(&thread, &attributes, worker_main, (void *)(long)workers) != 0) break;
+        int failed = pthread_create(&thread, &attributes, worker_main, (void *)(long)workers);
         pthread_attr_destroy(&attributes);
+        if (failed) break;  // fewer helpers; the caller takes the rest of the blocks
         workers++;
     }
     wanted = (int)(helpers < workers ? helpers : workers);

@@ -84,8 +84,8 @@ struct ProductBlocks {
         alongColumns = n >= m
         length = alongColumns ? n : m
         let flops = 2 * Double(m) * Double(n) * Double(k)
-        let wanted = Swift.min(Self.maximumCount, Int(flops / Self.minimumFlops), length / 16)
-        width = (length + Swift.max(wanted, 1) * 16 - 1) / (Swift.max(wanted, 1) * 16) * 16
+        let wanted = Swift.max(1, Swift.min(Self.maximumCount, Int(flops / Self.minimumFlops), length / 16))
+        width = ((length + wanted - 1) / wanted + 15) / 16 * 16  // ⌈length / wanted⌉, rounded up to 16
         count = (length + width - 1) / width
     }
 
