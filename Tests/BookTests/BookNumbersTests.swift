@@ -109,6 +109,10 @@ struct BookNumbersTests {
                                   anomalyTable, augmentationTable]
     /// A cell of the techniques table (columns: 1 FD, 2 KID, 3 precision, 4 recall, 5 ring, 6 grid).
     static func technique(_ row: String, _ column: Int) throws -> Double { try cell(row, column, in: techniquesTable) }
+    /// The techniques table's row names, in order.
+    static func techniqueNames() throws -> [String] {
+        try text(techniquesTable).split(separator: "\n").dropFirst(2).map { String($0.split(separator: "|")[0]).trimmingCharacters(in: .whitespaces) }
+    }
 
     static func toy(_ family: String, _ column: Int) throws -> Double { try cell(family, column, in: toyTable) }
     /// A cell of the warm-up's tables (first table's columns: 1 μ₁, 2 μ₂, 3 Σ₁₁, 4 Σ₁₂, 5 Σ₂₂,
@@ -413,7 +417,7 @@ struct BookNumbersTests {
 
         // 11.3 techniques: prose about the table.
         states("every Fashion-MNIST generator but one draws one image for all 36 noise vectors, and the recall of each of those is 0.000", techniquesTable) {
-            let rows = try text(techniquesTable).split(separator: "\n").dropFirst(2).map { String($0.split(separator: "|")[0]).trimmingCharacters(in: .whitespaces) }
+            let rows = try techniqueNames()
             return try rows.filter { $0 != "lr × 20" }.allSatisfy { try technique($0, 4) == 0 } && technique("lr × 20", 4) > 0
         },
         quotes("all six stabilisers came out below the baseline's 716.6, spectral normalisation lowest (578.0, also the lowest KID of the stabilisers, 88.39), TTUR highest (687.7)", techniquesTable) {
@@ -425,7 +429,7 @@ struct BookNumbersTests {
             return "baseline's \(f(baseline, 1)), spectral normalisation lowest (\(f(fd[4], 1)), also the lowest KID of the stabilisers, \(f(kid[4], 2))), TTUR highest (\(f(fd[5], 1)))"
         },
         quotes("best FD in the table (195.8) with a precision of 0.667", techniquesTable) {
-            let rows = try text(techniquesTable).split(separator: "\n").dropFirst(2).map { String($0.split(separator: "|")[0]).trimmingCharacters(in: .whitespaces) }
+            let rows = try techniqueNames()
             guard try rows.allSatisfy({ try technique($0, 1) >= technique("lr × 20", 1) }) else { return "not the best" }
             return "(\(f(try technique("lr × 20", 1), 1))) with a precision of \(f(try technique("lr × 20", 3), 3))"
         },
