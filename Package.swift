@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "Workbook",
             dependencies: [
-                "NN", "Formats", "Tensor", "CGD", "CBLAS", "Version",
+                "NN", "Formats", "Tensor", "CGD", "CBLAS", "CKernels", "Version",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fast),

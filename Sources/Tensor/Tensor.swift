@@ -176,3 +176,6 @@ public func setComputeThreads(_ count: Int) {
 
 /// The name of the kernels OpenBLAS runs (its `openblas_get_corename`), for benchmark logs.
 public var blasKernelName: String { String(cString: openblas_get_corename()) }
+
+/// OpenBLAS's description of its build (`openblas_get_config`: version, threading, kernels), for run records.
+public var blasConfiguration: String { String(cString: openblas_get_config()) }

@@ -3,9 +3,14 @@ import Foundation
 /// What `--version` prints: the package's version and, when the executable was built from a
 /// git checkout, that checkout's commit, e.g. `0.2.0 (commit 46d9afb)`.
 public let workbookVersion: String = {
-    let version = "0.2.0"
-    return sourceCommit().map { "\(version) (commit \($0))" } ?? version
+    workbookCommit.map { "\(workbookPackageVersion) (commit \($0))" } ?? workbookPackageVersion
 }()
+
+/// The package's version alone, e.g. `0.2.0`.
+public let workbookPackageVersion = "0.2.0"
+
+/// The short commit of the checkout the executable was built from, if it was built from one.
+public let workbookCommit: String? = sourceCommit()
 
 /// The commit of the checkout this file was compiled from, read from `.git` without running
 /// git; nil when the sources are not a checkout (a source archive, or moved).
@@ -23,7 +28,9 @@ func sourceCommit(repository: URL = URL(fileURLWithPath: #filePath)
     // Worktrees keep their HEAD apart but share refs with the main folder ("commondir").
     var refsRoot = git
     if let common = try? String(contentsOf: git.appendingPathComponent("commondir"), encoding: .utf8) {
-        refsRoot = URL(fileURLWithPath: common.trimmingCharacters(in: .whitespacesAndNewlines), relativeTo: git).standardized
+        let path = common.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Relative to the worktree's git folder itself (not to its parent, as `relativeTo:` would take it).
+        refsRoot = (path.hasPrefix("/") ? URL(fileURLWithPath: path) : git.appendingPathComponent(path)).standardized
     }
     if let commit = try? String(contentsOf: refsRoot.appendingPathComponent(reference), encoding: .utf8) {
         return String(commit.trimmingCharacters(in: .whitespacesAndNewlines).prefix(7))

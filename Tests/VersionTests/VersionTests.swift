@@ -22,6 +22,21 @@ import Testing
         #expect(sourceCommit(repository: FileManager.default.temporaryDirectory.appendingPathComponent("no-such-checkout")) == nil)
     }
 
+    /// A worktree's `.git` is a file naming its folder inside the main checkout's `.git`, whose
+    /// `commondir` ("../..") leads back to the shared refs (seen missing before: the commit was nil).
+    @Test func aWorktreeFindsItsBranchInTheSharedRefs() throws {
+        let sha = "46d9afb0123456789abcdef0123456789abcdef0"
+        let main = try checkout(head: "ref: refs/heads/main\n", loose: ("refs/heads/runs", sha + "\n"))
+        let own = main.appendingPathComponent(".git/worktrees/wt")
+        try FileManager.default.createDirectory(at: own, withIntermediateDirectories: true)
+        try "ref: refs/heads/runs\n".write(to: own.appendingPathComponent("HEAD"), atomically: true, encoding: .utf8)
+        try "../..\n".write(to: own.appendingPathComponent("commondir"), atomically: true, encoding: .utf8)
+        let worktree = main.appendingPathComponent("wt")
+        try FileManager.default.createDirectory(at: worktree, withIntermediateDirectories: true)
+        try "gitdir: \(own.path)\n".write(to: worktree.appendingPathComponent(".git"), atomically: true, encoding: .utf8)
+        #expect(sourceCommit(repository: worktree) == "46d9afb")
+    }
+
     @Test func theVersionNamesThePackageVersion() {
         #expect(workbookVersion.hasPrefix("0.2.0"))
     }

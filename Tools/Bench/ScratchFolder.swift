@@ -1,15 +1,15 @@
 import Foundation
+import Workbook
 
 /// A temporary folder for the chapters' figures and checkpoints, and the child process
 /// that is running. Removed on every way out: a normal return or a thrown error (the
 /// caller's `defer`), and Ctrl-C or a termination signal, which also kill the child.
 ///
-/// Signals are caught by a real handler rather than ignored, for two reasons: an ignored
-/// signal survives `exec`, so every child would start deaf to Ctrl-C and `kill`, while a
-/// caught one is reset to its default there; and a signal is never dropped, as it could be
-/// between ignoring it and a dispatch source going live. The handler may only do
-/// async-signal-safe work, so it writes the signal's number to a pipe; a thread reading the
-/// pipe does the cleanup. There is one ScratchFolder per process, made on the main thread.
+/// Signals are caught by the library's `SignalWatch` rather than ignored: an ignored signal
+/// survives `exec`, so every child would start deaf to Ctrl-C and `kill`, while a caught one
+/// is reset to its default there; and a signal is never dropped, as it could be between
+/// ignoring it and a dispatch source going live. There is one ScratchFolder per process,
+/// made on the main thread.
 final class ScratchFolder: @unchecked Sendable {  // `child` and the folder are guarded by `lock`
     let path: String
     private let lock = NSLock()
@@ -17,19 +17,7 @@ final class ScratchFolder: @unchecked Sendable {  // `child` and the folder are 
 
     init() throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("gans-bench-\(getpid())").path
-        var ends: [Int32] = [-1, -1]
-        guard pipe(&ends) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }  // children get neither end
-        signalPipeWriteEnd = ends[1]
-        let readEnd = ends[0]
-        Thread { [self] in
-            var signalNumber: UInt8 = 0
-            while read(readEnd, &signalNumber, 1) != 1 {}  // retry on EINTR
-            stop(by: Int32(signalNumber))
-        }.start()
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
-            signal(signalNumber, writeSignalToPipe)
-        }
+        SignalWatch.shared.on([SIGINT, SIGTERM, SIGHUP]) { [self] signal in stop(by: signal) }
         // A blocked signal stays pending forever, and the mask too survives `exec`. Bench
         // inherits a full one when started from a dispatch worker thread (as Swift Testing
         // does), so this thread, which starts the children, clears it.
@@ -86,16 +74,4 @@ final class ScratchFolder: @unchecked Sendable {  // `child` and the folder are 
               let ms = Double(field.dropFirst("ms/step=".count)) else { return nil }
         return (ms, String(line))
     }
-}
-
-/// The write end of ScratchFolder's signal pipe, set once before any handler is installed.
-nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
-
-/// The signal handler: `write` is async-signal-safe, and `errno` is restored for the
-/// interrupted code.
-private func writeSignalToPipe(_ signalNumber: Int32) {
-    let savedErrno = errno
-    var byte = UInt8(truncatingIfNeeded: signalNumber)
-    _ = write(signalPipeWriteEnd, &byte, 1)
-    errno = savedErrno
 }

@@ -85,14 +85,17 @@ public struct TrainingOptions<Defaults: ChapterDefaults>: ParsableArguments, Sen
     @Option(help: ArgumentHelp(outputFolderHelp, valueName: "folder"))
     public var out: String?
 
-    @Option(help: "Folder for checkpoints; a run writes into its own subfolder <folder>/<run name>.")
-    public var checkpointDir: String = "checkpoints"
+    @Option(help: ArgumentHelp("Folder for checkpoints, each run in its own subfolder <folder>/<run name> (default: the run's folder, <out>/checkpoints/<chapter>).", valueName: "folder"))
+    public var checkpointDir: String?
 
     @Option(parsing: .unconditional, help: "Also checkpoint every N iterations, not only after each epoch (for long epochs, and the kill test).")
     public var checkpointEvery: Int?
 
-    @Flag(help: "Continue from the checkpoint in --checkpoint-dir.")
+    @Flag(help: "Continue the run in --out from its checkpoint (only options that do not change training may differ, and a longer --epochs or --steps).")
     public var resume = false
+
+    @Flag(help: "Replace a run with other settings that is already in --out (and its checkpoints) instead of refusing to.")
+    public var fresh = false
 
     @Option(parsing: .unconditional, help: "Compute threads: they change the speed, never the results.")
     public var threads: Int = 2
@@ -106,6 +109,7 @@ public struct TrainingOptions<Defaults: ChapterDefaults>: ParsableArguments, Sen
     public init() {}
 
     public func validate() throws {
+        if resume && fresh { throw ValidationError("--resume continues the run in --out, --fresh replaces it: choose one") }
         try requireInRange(epochs, "--epochs", 1...SanityLimits.epochs)
         try requireInRange(batchSize, "--batch-size", 1...SanityLimits.batchSize)
         try requireInRange(latentDim, "--latent-dim", 1...SanityLimits.width)
@@ -128,7 +132,8 @@ public struct TrainingOptions<Defaults: ChapterDefaults>: ParsableArguments, Sen
                     latentDimension: latentDim, seed: seed, outputFolder: out ?? defaultOutputFolder(), checkpointFolder: checkpointDir,
                     resume: resume, threads: threads, quick: quick, preview: !noPreview,
                     generatorLearningRate: generatorLearningRate, discriminatorLearningRate: discriminatorLearningRate,
-                    beta1: beta1, beta2: beta2, checkpointEvery: checkpointEvery)
+                    beta1: beta1, beta2: beta2, checkpointEvery: checkpointEvery, fresh: fresh,
+                    options: ParsedCommandLine.optionValues, runNameSuffix: defaultRunNameSuffix())
     }
 }
 
@@ -148,29 +153,39 @@ public let outputFolderHelp = "Folder for figures, tables and logs. Default: run
 /// change only when asked (`--out figures`, as Tools/make-figures.sh does).
 public func defaultOutputFolder(arguments: [String] = CommandLine.arguments) -> String {
     let chapter = URL(fileURLWithPath: arguments.first ?? "chapter").lastPathComponent.lowercased()
+    return "runs/" + chapter + defaultRunNameSuffix(arguments: arguments)
+}
+
+/// The settings part of a run's name, "-lr-1e-3-epochs-2" (or "" for the book's settings):
+/// the options that change what a run computes, as given. A data folder counts by its last
+/// component (`--data ~/mnist`: "-data-mnist"). It keys `runs/<chapter><suffix>` and a
+/// run's subfolder of `--checkpoint-dir`, so that two runs with other settings never share one.
+public func defaultRunNameSuffix(arguments: [String] = CommandLine.arguments) -> String {
     // Options that change where or how fast a run goes, not what it computes.
-    let neutral: Set<String> = ["--threads", "--checkpoint-dir", "--data", "--images"]
-    let neutralFlags: Set<String> = ["--resume", "--no-preview"]
+    let neutral: Set<String> = ["--threads", "--checkpoint-dir", "--out", "--checkpoint-every"]
+    let neutralFlags: Set<String> = ["--resume", "--no-preview", "--fresh", "--show-architecture"]
+    let folders: Set<String> = ["--data", "--images"]
     var parts: [String] = []
     var index = 1
     while index < arguments.count {
         let argument = arguments[index]
         let name = String(argument.split(separator: "=", maxSplits: 1).first ?? "")
-        let takesValue = !argument.contains("=") && index + 1 < arguments.count && !arguments[index + 1].hasPrefix("--")
-        if neutral.contains(name) {
-            index += takesValue ? 2 : 1
+        let inlineValue = argument.contains("=") ? String(argument.split(separator: "=", maxSplits: 1).last ?? "") : nil
+        let takesValue = inlineValue == nil && index + 1 < arguments.count && !arguments[index + 1].hasPrefix("--")
+        defer { index += takesValue ? 2 : 1 }
+        if neutral.contains(name) || neutralFlags.contains(name) { continue }
+        if folders.contains(name), let value = inlineValue ?? (takesValue ? arguments[index + 1] : nil) {
+            let folder = URL(fileURLWithPath: value).standardized.lastPathComponent
+            if value != defaultFashionMNISTDirectory { parts += ["data", folder] }
             continue
         }
-        if !neutralFlags.contains(name) {
-            parts.append(argument.replacingOccurrences(of: "=", with: "-"))
-            if takesValue { parts.append(arguments[index + 1]) }
-        }
-        index += takesValue ? 2 : 1
+        parts.append(argument.replacingOccurrences(of: "=", with: "-"))
+        if takesValue { parts.append(arguments[index + 1]) }
     }
     let suffix = parts.map { $0.drop(while: { $0 == "-" }) }
         .map { String($0.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" ? $0 : "-" }) }
         .joined(separator: "-")
-    return "runs/" + chapter + (suffix.isEmpty ? "" : "-" + suffix)
+    return suffix.isEmpty ? "" : "-" + suffix
 }
 
 /// Upper bounds for sizes and counts from the command line: far beyond any sensible run, yet
@@ -223,8 +238,16 @@ public struct RunSettings: Sendable {
     public var latentDimension: Int
     public var seed: UInt64
     public var outputFolder: String
-    public var checkpointFolder: String
+    /// `--checkpoint-dir`; nil keeps checkpoints in the run's folder.
+    public var checkpointFolder: String?
     public var resume: Bool
+    /// Replace a run with other settings found in the output folder.
+    public var fresh: Bool
+    /// Every option of the command line with its value as text (nil: not given and no
+    /// default), in the order of `--help`: what `settings.json` records and `--resume` checks.
+    public var options: [(name: String, value: String?)]
+    /// The settings part of the run's name ("-lr-1e-3"), which keys its `--checkpoint-dir` subfolder.
+    public var runNameSuffix: String
     public var threads: Int
     public var quick: Bool
     /// Draw the fixed-noise samples above the progress bar, where the terminal allows it.
@@ -239,10 +262,11 @@ public struct RunSettings: Sendable {
     public var checkpointEvery: Int?
 
     public init(epochs: Int, steps: Int? = nil, batchSize: Int, learningRate: Float, latentDimension: Int,
-                seed: UInt64 = 0, outputFolder: String = "figures", checkpointFolder: String = "checkpoints",
+                seed: UInt64 = 0, outputFolder: String = "figures", checkpointFolder: String? = nil,
                 resume: Bool = false, threads: Int = 2, quick: Bool = false, preview: Bool = true,
                 generatorLearningRate: Float? = nil, discriminatorLearningRate: Float? = nil,
-                beta1: Float = 0.5, beta2: Float = 0.999, checkpointEvery: Int? = nil) {
+                beta1: Float = 0.5, beta2: Float = 0.999, checkpointEvery: Int? = nil, fresh: Bool = false,
+                options: [(name: String, value: String?)]? = nil, runNameSuffix: String = "") {
         self.epochs = epochs
         self.steps = steps
         self.batchSize = batchSize
@@ -260,6 +284,15 @@ public struct RunSettings: Sendable {
         self.beta1 = beta1
         self.beta2 = beta2
         self.checkpointEvery = checkpointEvery
+        self.fresh = fresh
+        self.runNameSuffix = runNameSuffix
+        // Without a command line (a test, a tool), the shared settings are the options.
+        self.options = options ?? [
+            ("epochs", String(epochs)), ("steps", steps.map(String.init)), ("batch-size", String(batchSize)),
+            ("lr", "\(learningRate)"), ("lr-g", "\(self.generatorLearningRate)"), ("lr-d", "\(self.discriminatorLearningRate)"),
+            ("beta1", "\(beta1)"), ("beta2", "\(beta2)"), ("latent-dim", String(latentDimension)), ("seed", String(seed)),
+            ("quick", String(quick)),
+        ]
     }
 
     /// Examples a `--quick` run trains on, and the iterations it takes.
@@ -286,7 +319,9 @@ extension ParsableArguments {
     /// own `parseOrExit()` follows its message with the whole usage text).
     public static func parseCommandLine() -> Self {
         do {
-            return try parse()
+            let parsed = try parse()
+            ParsedCommandLine.record(parsed)
+            return parsed
         } catch {
             exitForCommandLine(error)
         }

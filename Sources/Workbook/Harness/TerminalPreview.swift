@@ -7,12 +7,12 @@ public struct Terminal: Sendable {
     public var columns: Int
     public var rows: Int
 
-    /// The terminal on standard output, or nil when output goes to a file, pipe or CI log.
-    /// Asked again on every redraw, so that a resized window is followed.
+    /// The terminal on standard error (where progress goes), or nil when it goes to a file,
+    /// pipe or CI log. Asked again on every redraw, so that a resized window is followed.
     public static var current: Terminal? {
-        guard isatty(STDOUT_FILENO) != 0 else { return nil }
+        guard isatty(STDERR_FILENO) != 0 else { return nil }
         var size = winsize()
-        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+        if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
             return Terminal(columns: Int(size.ws_col), rows: Int(size.ws_row))
         }
         // Some pseudo-terminals report no size: fall back on the shell's idea of it.
@@ -21,18 +21,46 @@ public struct Terminal: Sendable {
                         rows: environment["LINES"].flatMap(Int.init) ?? 24)
     }
 
-    /// Whether samples may be drawn in colour: on a terminal that is not `dumb`, and not
+    /// Whether the terminal takes escape codes (cursor moves, line clearing): not `TERM=dumb`
+    /// (Emacs' shell, some CI consoles), nor an unset TERM. Where it does not, progress is
+    /// written as plain lines.
+    public static func allowsEscapes(environment: [String: String]) -> Bool {
+        guard let term = environment["TERM"], !term.isEmpty else { return false }
+        return term != "dumb"
+    }
+
+    public static var allowsEscapes: Bool { allowsEscapes(environment: ProcessInfo.processInfo.environment) }
+
+    /// Whether samples may be drawn in colour: on a terminal that takes escape codes, and not
     /// where the user asked for no colour (https://no-color.org: `NO_COLOR` set and not
     /// empty). Without colour there is no preview at all: grey shading from characters
     /// alone would be too coarse to show what the generator draws.
     public static func allowsPreview(isTerminal: Bool, environment: [String: String]) -> Bool {
-        guard isTerminal, let term = environment["TERM"], term != "dumb" else { return false }
+        guard isTerminal, allowsEscapes(environment: environment) else { return false }
         return (environment["NO_COLOR"] ?? "").isEmpty
     }
 
     public static var allowsPreview: Bool {
         allowsPreview(isTerminal: current != nil, environment: ProcessInfo.processInfo.environment)
     }
+
+    /// Window size changes (SIGWINCH) seen since `watchResizes()`.
+    static var resizes: Int { resizeCount.value }
+
+    /// Counts SIGWINCH from now on, so that a live line redraws at once after a resize.
+    static func watchResizes() {
+        SignalWatch.shared.on([SIGWINCH]) { _ in resizeCount.increment() }
+    }
+
+    private static let resizeCount = Counter()
+}
+
+/// A count that one thread increments and another reads.
+final class Counter: @unchecked Sendable {  // `count` is guarded by `lock`
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }
 
 /// Images drawn as text: each character cell shows two pixels, the upper one as the
@@ -154,9 +182,9 @@ struct LiveSamplePreview {
            let strip = SampleStrip(available: samples.shape[0], imageWidth: width, imageHeight: height,
                                    columns: terminal.columns),
            strip.lineCount + 2 <= terminal.rows {
-            progress.show(preview: strip.lines(samples))
+            progress.show(preview: strip.lines(samples), width: strip.columns)
         } else {
-            progress.show(preview: [])  // a window made too small: blank what was drawn
+            progress.show(preview: [], width: 0)  // a window made too small: blank what was drawn
         }
         // A large generator on a slow machine: keep the preview under a twentieth of the time.
         due = ContinuousClock.now + max(Self.interval, (ContinuousClock.now - started) * 20)

@@ -24,14 +24,54 @@ public final class TrainingRun {
     /// The step of the newest checkpoint on disk that this run wrote or resumed from.
     private var checkpointStep: Int?
     private var epochLength = 1
+    /// Whether a schedule spreads over the whole run (`scheduleSteps` was read), so that its
+    /// length is part of what it trains.
+    private var lengthShapesTraining = false
+    /// The settings record of the run this one continues (`--resume`).
+    private var resumedRecord: RunRecord.Saved?
 
+    /// Claims the output folder for this run: locked against a second run of the same name,
+    /// and refused (one line with the way out) when it holds an earlier run of other settings.
     public init(name: String, title: String, settings: RunSettings) {
         self.name = name
         self.title = title
         self.settings = settings
         setComputeThreads(settings.threads)
+        // Until training starts, a signal ends the run at once (SIGQUIT too, without a crash report).
+        SignalWatch.shared.on(SignalWatch.stopping, perform: nil)
         orExit { try ensureWritableFolder(settings.outputFolder) }
+        orExit { try FolderLock.hold(".\(name).lock", in: settings.outputFolder, for: name) }
         if settings.outputFolder.hasPrefix("runs/") { print("figures and logs go to \(settings.outputFolder)/") }
+        if !settings.resume { claimFolder() }
+    }
+
+    public var settingsPath: String { RunRecord.settingsPath(folder: settings.outputFolder, name: name) }
+    public var summaryPath: String { RunRecord.summaryPath(folder: settings.outputFolder, name: name) }
+
+    /// A new run in a folder that holds an earlier one: the same settings (the same command
+    /// again) start afresh over it, since they make the same files; other settings are refused
+    /// unless `--fresh` says to replace them, so that no run is lost by a forgotten `--out`.
+    private func claimFolder() {
+        guard let earlier = orExit({ try RunRecord.read(settingsPath) }) else { return }
+        let differences = RunRecord.differences(saved: earlier.options, current: settings.options,
+                                                ignoring: RunRecord.notTraining)
+        if !differences.isEmpty && !settings.fresh {
+            let longer = differences.allSatisfy { RunRecord.length.contains($0.option) }
+                ? "add --resume to continue it, " : ""
+            exitWithError("\(settings.outputFolder) holds an earlier run of \(name) with \(RunRecord.describe(differences)) — \(longer)pass --out DIR for a folder of its own, or --fresh to replace it")
+        }
+        if !differences.isEmpty || !FileManager.default.fileExists(atPath: summaryPath) {
+            print("note: \(settings.outputFolder): starting afresh over the earlier run of \(name)"
+                  + (differences.isEmpty ? " (its settings were the same; --resume continues a run)" : " (--fresh)"))
+        }
+        unlink(summaryPath)  // its results are about to be replaced
+    }
+
+    /// `totalSteps`, for a schedule spread over the whole run (an annealing): reading it makes
+    /// the run's length part of what it trains, so `--resume` then refuses another length.
+    public var scheduleSteps: Int {
+        lengthShapesTraining = true
+        return totalSteps
     }
 
     // snippet.run-generator
@@ -46,8 +86,13 @@ public final class TrainingRun {
     /// The per-step CSV log `train` writes.
     public var logPath: String { "\(settings.outputFolder)/\(name)_log.csv" }
 
-    /// `<--checkpoint-dir>/<name>`, so that several runs of one chapter never share files.
-    public var checkpointFolder: String { "\(settings.checkpointFolder)/\(name)" }
+    /// `<out>/checkpoints/<name>`, or with `--checkpoint-dir` `<dir>/<name><changed settings>`
+    /// (e.g. `checkpoints/ch11_2_minimax-lr-1e-3`): keyed by the run either way, so that two
+    /// runs with other settings never share a checkpoint.
+    public var checkpointFolder: String {
+        guard let root = settings.checkpointFolder else { return "\(settings.outputFolder)/checkpoints/\(name)" }
+        return "\(root)/\(name)\(settings.runNameSuffix)"
+    }
 
     // MARK: Data
 
@@ -82,9 +127,26 @@ public final class TrainingRun {
         self.checkpoint = checkpoint
         // Found now, not at the first checkpoint an epoch into training.
         orExit { try ensureWritableFolder(checkpointFolder) }
-        guard settings.resume else { return }
+        orExit { try FolderLock.hold(".lock", in: checkpointFolder, for: name) }
+        guard settings.resume else {
+            // An earlier run's checkpoint would describe other steps than this run's log.
+            unlink(checkpoint.path)
+            unlink(checkpoint.legacyStatePath)
+            return
+        }
         guard checkpoint.exists else {
-            exitWithError("no checkpoint in \(checkpointFolder) — train once without --resume, or pass --checkpoint-dir DIR")
+            exitWithError("no checkpoint in \(checkpointFolder) — train once without --resume\(otherLengthHint)")
+        }
+        if let saved = orExit({ try RunRecord.read(settingsPath) }) {
+            let differences = RunRecord.differences(saved: saved.options, current: settings.options,
+                                                    ignoring: RunRecord.notTraining.union(RunRecord.length))
+            if !differences.isEmpty {
+                exitWithError("\(saved.path): the run was trained with \(RunRecord.describe(differences)), which changes training — resume with the saved values, or start afresh with --fresh")
+            }
+            if let kernels = saved.openBLASKernels, kernels != blasKernelName {
+                print("note: the run was trained with OpenBLAS's \(kernels) kernels, this machine runs \(blasKernelName): the results continue, but not bit for bit")
+            }
+            resumedRecord = saved
         }
         step = orExit { try checkpoint.restore(expecting: checkpointMetadata) }
         checkpointStep = step
@@ -94,6 +156,18 @@ public final class TrainingRun {
     /// What identifies the run in its checkpoint files; `--resume` insists on the same values.
     private var checkpointMetadata: [String: String] {
         ["chapter": name, "seed": String(settings.seed), "latent_dim": String(settings.latentDimension)]
+    }
+
+    /// For `--resume --epochs 10` without `--out`: the default folder of a longer run is not
+    /// the one the run trained in, which is named without the length.
+    private var otherLengthHint: String {
+        let given = settings.options.first { $0.name == "out" }?.value ?? nil
+        guard given == nil, settings.checkpointFolder == nil else { return "" }
+        let chapter = URL(fileURLWithPath: CommandLine.arguments.first ?? "").lastPathComponent.lowercased()
+        let arguments = lengthRemoved(from: CommandLine.arguments)
+        let folder = "runs/" + chapter + defaultRunNameSuffix(arguments: arguments)
+        guard folder != settings.outputFolder, FileManager.default.fileExists(atPath: folder) else { return "" }
+        return "; to continue \(folder) for longer, add --out \(folder)"
     }
 
     private func saveCheckpoint() {
@@ -115,6 +189,14 @@ public final class TrainingRun {
         if step > totalSteps, let checkpoint {
             exitWithError("\(checkpoint.path): the checkpoint is at step \(step), beyond this run's \(totalSteps) steps — pass the --epochs or --steps it was trained with, or run without --resume")
         }
+        if let saved = resumedRecord, saved.lengthShapesTraining || lengthShapesTraining,
+           let savedTotal = saved.totalSteps, savedTotal != totalSteps {
+            exitWithError("\(saved.path): the run was planned for \(savedTotal) steps and a schedule spreads over them (e.g. --instance-noise); this command makes \(totalSteps) — resume with the saved --epochs/--steps, or start afresh with --fresh")
+        }
+        orExit {
+            try atomicWrite(Data(RunRecord.settingsJSON(chapter: chapterName, name: name, settings: settings, totalSteps: totalSteps,
+                                                        lengthShapesTraining: lengthShapesTraining).utf8), to: settingsPath)
+        }
         let csv = orExit { try CSVLog(path: logPath, columns: metrics,
                                       resumingAt: settings.resume ? step : nil) }
         if csv.droppedRows > 0 {
@@ -123,17 +205,19 @@ public final class TrainingRun {
         history = csv.keptValues  // a resumed run's figures start from step 0
         loggedMetrics = metrics
         for metric in metrics where history[metric] == nil { history[metric] = [] }
-        var progress = WorkProgress("step", total: totalSteps - step)
+        // The bar counts the run's own steps, 1440/2400 after a resume at 1440, as the log does.
+        var progress = WorkProgress("step", total: totalSteps, from: step)
         let previewSamples = preview ?? snapshot
         var livePreview = settings.preview && previewSamples != nil && Terminal.allowsPreview ? LiveSamplePreview() : nil
-        var trainingTime = Duration.zero
-        let firstStep = step
+        let stop = StopRequest()
+        SignalWatch.shared.on(SignalWatch.stopping) { signal in
+            if !stop.request(signal) { SignalWatch.exitAtOnce(signal) }  // the second signal
+        }
+        var timer = StepTimer()
         var lastValues: [Float] = []
         while step < totalSteps {
             var random = generator("step \(step)")
-            let started = ContinuousClock.now
-            let values = body(step, &random)
-            trainingTime += ContinuousClock.now - started
+            let values = timer.measure { body(step, &random) }
             precondition(values.count == metrics.count, "the step returned \(values.count) values for \(metrics.count) metrics")
 
             if let bad = zip(metrics, values).first(where: { !$0.1.isFinite }) {
@@ -156,25 +240,39 @@ public final class TrainingRun {
                 orExit { try csv.flush() }  // the log on disk reaches the checkpoint's step
                 saveCheckpoint()
             }
+            if let signal = stop.signal { stopSaving(csv, progress: &progress, signal: signal) }
             if let previewSamples {
                 livePreview?.refresh(on: &progress, now: sampled != nil || step == totalSteps,
                                      images: preview == nil ? sampled : nil, samples: previewSamples)
             }
 
             // Losses first: on a narrow terminal the fields at the end are left out.
-            let msPerStep = trainingTime.milliseconds / Double(step - firstStep)
             let losses = zip(metrics, values).prefix(4).map { "\($0.0) \(String(format: "%.4f", $0.1))" }
-            progress.update(step - firstStep, note: (losses + [String(format: "%.1f ms/step", msPerStep), "epoch \(epoch)"])
+            progress.update(step, note: (losses + [String(format: "%.1f ms/step", timer.msPerStep), "epoch \(epoch)"])
                 .joined(separator: "  "))
         }
+        SignalWatch.shared.on(SignalWatch.stopping, perform: nil)  // from here on a signal ends the run at once
         orExit { try csv.close() }
-        let stepsRun = max(step - firstStep, 1)
-        let msPerStep = trainingTime.milliseconds / Double(stepsRun)
-        summary = "summary: chapter=\(name) steps=\(step) ms/step=\(String(format: "%.2f", msPerStep))"
-            + zip(metrics, lastValues).map { " \($0.0)=\(String(format: "%.4f", $0.1))" }.joined()
+        summaryFields = [("chapter", name), ("steps", String(step)), ("ms/step", String(format: "%.2f", timer.msPerStep))]
+            + zip(metrics, lastValues).map { ($0.0, String(format: "%.4f", $0.1)) }
     }
 
-    private var summary = ""
+    /// The first Ctrl-C or SIGTERM: the step has ended; the log and a checkpoint are written,
+    /// one line says how to continue, and the run ends with the shell's status for the signal.
+    private func stopSaving(_ csv: CSVLog, progress: inout WorkProgress, signal: Int32) -> Never {
+        orExit { try csv.flush() }
+        if checkpoint != nil && checkpointStep != step { saveCheckpoint() }
+        progress.interrupt()
+        let saved = checkpoint == nil ? "this run keeps no checkpoint" : "checkpoint at step \(step) in \(checkpointFolder)"
+        FileHandle.standardError.write(Data("stopped by \(signalName(signal)) after step \(step) of \(totalSteps); \(saved) — continue with: \(resumeCommand())\n".utf8))
+        exit(128 + signal)
+    }
+
+    /// The executable's name as typed: `Ch11_2_Minimax`.
+    private var chapterName: String { URL(fileURLWithPath: CommandLine.arguments.first ?? name).lastPathComponent }
+
+    /// Key and value of each field of the `summary:` line, once `train` has run.
+    private var summaryFields: [(key: String, value: String)] = []
 
     // MARK: Figures
 
@@ -251,9 +349,15 @@ public final class TrainingRun {
         return values
     }
 
-    /// Prints the closing `summary:` line that tools and benchmarks parse.
+    /// Prints the closing `summary:` line that tools and benchmarks parse, and writes its
+    /// values to `<name>_summary.json`.
     public func finish() {
-        print(summary.isEmpty ? "summary: chapter=\(name) steps=\(step)" : summary)
+        let fields = summaryFields.isEmpty ? [("chapter", name), ("steps", String(step))] : summaryFields
+        orExit {
+            try atomicWrite(Data(RunRecord.summaryJSON(fields.map { ($0.key.replacingOccurrences(of: "/", with: "_per_"), $0.value) }).utf8),
+                            to: summaryPath)
+        }
+        print("summary: " + fields.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
     }
 }
 
@@ -279,6 +383,82 @@ extension SeededGenerator {
 /// FNV-1a: a hash that, unlike `Hasher`, is the same in every process.
 func stableHash(_ text: String) -> UInt64 {
     text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+}
+
+/// The command that continues this run: the same arguments with `--resume`, as `swift run
+/// <chapter>` when the executable is a SwiftPM build, each argument quoted for a shell if needed.
+func resumeCommand(arguments: [String] = CommandLine.arguments) -> String {
+    let executable = arguments.first ?? "chapter"
+    let program = executable.contains("/.build/")
+        ? "swift run \(URL(fileURLWithPath: executable).lastPathComponent)" : shellQuoted(executable)
+    let kept = arguments.dropFirst().filter { $0 != "--resume" && $0 != "--fresh" }.map(shellQuoted)
+    return ([program] + kept + ["--resume"]).joined(separator: " ")
+}
+
+func shellQuoted(_ argument: String) -> String {
+    let plain = !argument.isEmpty && argument.unicodeScalars.allSatisfy {
+        CharacterSet.alphanumerics.contains($0) || "-_./=:,+@%".unicodeScalars.contains($0)
+    }
+    return plain ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
+
+/// The arguments without `--epochs` and `--steps` (and their values).
+func lengthRemoved(from arguments: [String]) -> [String] {
+    var kept: [String] = [], index = 0
+    while index < arguments.count {
+        let argument = arguments[index]
+        if ["--epochs", "--steps"].contains(argument) { index += 2; continue }
+        if argument.hasPrefix("--epochs=") || argument.hasPrefix("--steps=") { index += 1; continue }
+        kept.append(argument)
+        index += 1
+    }
+    return kept
+}
+
+func signalName(_ signal: Int32) -> String {
+    [SIGINT: "SIGINT", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP", SIGQUIT: "SIGQUIT"][signal] ?? "signal \(signal)"
+}
+
+/// The first stopping signal, set by the signal watch's thread and read by the training loop.
+final class StopRequest: @unchecked Sendable {  // `received` is guarded by `lock`
+    private let lock = NSLock()
+    private var received: Int32?
+
+    /// Records `signal`; false if one had already come (the second signal ends the run at once).
+    func request(_ signal: Int32) -> Bool {
+        lock.withLock {
+            guard received == nil else { return false }
+            received = signal
+            return true
+        }
+    }
+
+    var signal: Int32? { lock.withLock { received } }
+}
+
+/// Training time per step, on the monotonic clock, leaving out every step during which the
+/// process was stopped (Ctrl-Z, SIGSTOP, a debugger): the clock runs on while it is stopped,
+/// and one such step would count minutes. A step is known to be stopped when the process was
+/// continued (SIGCONT, counted by the signal handler) between its start and its end.
+struct StepTimer {
+    private var total = Duration.zero
+    private var counted = 0
+
+    init() { SignalWatch.shared.on([SIGCONT], perform: { _ in }) }  // start counting continuations
+
+    mutating func measure<T>(_ step: () -> T) -> T {
+        let continuations = SignalWatch.shared.continuations
+        let started = ContinuousClock.now
+        let result = step()
+        let elapsed = ContinuousClock.now - started
+        if SignalWatch.shared.continuations == continuations {
+            total += elapsed
+            counted += 1
+        }
+        return result
+    }
+
+    var msPerStep: Double { counted == 0 ? 0 : total.milliseconds / Double(counted) }
 }
 
 extension Duration {

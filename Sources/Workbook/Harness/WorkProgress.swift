@@ -2,21 +2,33 @@ import Foundation
 
 /// Progress of one long stage (a training run, embedding 10,000 images, KID subsets): a
 /// live bar with ETA on a terminal, fitted to its width, optionally with a few lines drawn
-/// above it (the training samples); a line per tenth otherwise (logs and pipes).
+/// above it (the training samples); a line per tenth otherwise (logs, pipes, `TERM=dumb`).
+/// It goes to standard error, as tqdm's does, so that standard output keeps only what a
+/// script reads (the `summary:` line, where files went).
 public struct WorkProgress {
     public let label: String
     public let total: Int
-    private let isTerminal = isatty(STDOUT_FILENO) != 0
+    /// Units already done when this stage began (the step a resumed run starts from): the
+    /// count shows the absolute number, the ETA is taken from the rate since the start.
+    public let first: Int
+    private let live = Terminal.current != nil && Terminal.allowsEscapes
     private let start = ContinuousClock.now
     private var lastPrint = ContinuousClock.now
     private var lastTenth = -1
     private var status = ""
-    /// Lines of the preview now on the screen above the live line (0 once the line has ended).
-    private var previewLines = 0
+    /// Lines of the preview now on the screen above the live line (0 once the line has ended),
+    /// and the width of each, to know how many rows they take after the window narrows.
+    private var previewWidths: [Int] = []
+    /// The terminal's width when the screen was last drawn.
+    private var drawnColumns = 0
+    /// The window resizes seen (SIGWINCH) when the screen was last drawn.
+    private var drawnResizes = 0
 
-    public init(_ label: String, total: Int) {
+    public init(_ label: String, total: Int, from first: Int = 0) {
         self.label = label
         self.total = max(total, 1)
+        self.first = min(max(first, 0), self.total)
+        if live { Terminal.watchResizes() }
     }
 
     /// Reports `done` of `total` units, with an optional note (e.g. the current loss). The
@@ -26,38 +38,70 @@ public struct WorkProgress {
         let fraction = Double(min(done, total)) / Double(total)
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let remaining = fraction > 0 ? seconds * (1 - fraction) / fraction : .infinity
+        let doneHere = Double(min(done, total) - first), remainingUnits = Double(total - min(done, total))
+        let remaining = doneHere > 0 ? seconds * remainingUnits / doneHere : .infinity
         let fields = ["\(label) \(done)/\(total)", "ETA \(Self.clock(remaining))"]
             + note.components(separatedBy: "  ").filter { !$0.isEmpty }
-        if isTerminal {
+        if live {
             let now = ContinuousClock.now
-            guard done >= total || now - lastPrint > .milliseconds(100) else { return }
+            let resized = Terminal.resizes != drawnResizes
+            guard done >= total || resized || now - lastPrint > .milliseconds(100) else { return }
             lastPrint = now
-            status = Self.statusLine(fraction: fraction, fields: fields, columns: Terminal.current?.columns ?? 80)
-            print("\r\u{1B}[2K\(status)", terminator: done >= total ? "\n" : "")
-            if done >= total { previewLines = 0 }
+            let columns = Terminal.current?.columns ?? 80
+            var text = clearAfterNarrowing(to: columns)
+            status = Self.statusLine(fraction: fraction, fields: fields, columns: columns)
+            text += "\r\u{1B}[2K\(status)" + (done >= total ? "\n" : "")
+            Self.write(text)
+            if done >= total { previewWidths = [] }
         } else {
             let tenth = Int(fraction * 10)
             guard tenth != lastTenth else { return }
             lastTenth = tenth
-            print("[\(Int(fraction * 100))%] \(fields.joined(separator: "  "))")
+            Self.write("[\(Int(fraction * 100))%] \(fields.joined(separator: "  "))\n")
         }
-        fflush(nil)
     }
 
     /// Draws `lines` above the live line in place of the ones drawn before (on a terminal only).
-    public mutating func show(preview lines: [String]) {
-        guard isTerminal else { return }
-        print(Self.redraw(preview: lines, replacing: previewLines, status: status), terminator: "")
-        previewLines = max(lines.count, previewLines)
-        fflush(nil)
+    /// `width` is how many columns each line shows (its text without the colour codes).
+    public mutating func show(preview lines: [String], width: Int) {
+        guard live else { return }
+        let columns = Terminal.current?.columns ?? 80
+        let cleared = clearAfterNarrowing(to: columns)
+        Self.write(cleared + Self.redraw(preview: lines, replacing: previewWidths.count, status: status))
+        previewWidths = Array(repeating: width, count: lines.count)
+            + previewWidths.dropFirst(lines.count).map { _ in 0 }
     }
 
     /// Ends a live bar's line, so that a message printed next starts on a line of its own.
     public mutating func interrupt() {
-        guard isTerminal else { return }
-        print("")
-        previewLines = 0
+        guard live else { return }
+        Self.write("\n")
+        previewWidths = []
+    }
+
+    /// After the window narrowed, the terminal has wrapped every drawn line wider than it onto
+    /// more rows, so moving up by the count of lines drawn would leave fragments: move up by
+    /// the rows they take now, and clear from there to the end of the screen. (A terminal that
+    /// cuts lines instead of wrapping them loses as many rows above the drawing.) The preview
+    /// comes back at its next refresh, fitted to the new width.
+    private mutating func clearAfterNarrowing(to columns: Int) -> String {
+        defer { drawnColumns = columns; drawnResizes = Terminal.resizes }
+        guard drawnColumns > 0, columns < drawnColumns, !(previewWidths.isEmpty && status.isEmpty) else { return "" }
+        let rows = Self.rowsAbove(previewWidths: previewWidths, statusWidth: status.count, columns: columns)
+        previewWidths = []
+        return "\r" + (rows > 0 ? "\u{1B}[\(rows)A" : "") + "\u{1B}[J"
+    }
+
+    /// How many rows above the cursor (at the end of the live line) the drawing takes on a
+    /// terminal `columns` wide that wraps long lines: each preview line's rows, and the live
+    /// line's own rows but the one the cursor is on.
+    static func rowsAbove(previewWidths: [Int], statusWidth: Int, columns: Int) -> Int {
+        func rows(_ width: Int) -> Int { max(1, (width + columns - 1) / max(columns, 1)) }
+        return previewWidths.reduce(0) { $0 + rows($1) } + rows(statusWidth) - 1
+    }
+
+    private static func write(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
     }
 
     /// The live line for a terminal `columns` wide, kept out of its last column (writing
