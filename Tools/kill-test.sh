@@ -21,7 +21,7 @@ trap 'rm -rf "$work"' EXIT
 args=(--quick --steps "$steps" --checkpoint-every 1)
 
 echo "== uninterrupted: $chapter ${args[*]}"
-"$bin" "${args[@]}" --out "$work/reference" --checkpoint-dir "$work/reference/checkpoints" > "$work/reference.log" 2>&1
+"$bin" "${args[@]}" --out "$work/reference" > "$work/reference.log" 2>&1
 reference="$work/reference/${run_name}_log.csv"
 tail -1 "$reference"
 
@@ -32,12 +32,12 @@ new_chain() {
     chain="$work/chain$chains"
     mkdir -p "$chain"
 }
-# Runs the chapter in the current chain, resuming when a checkpoint exists.
+# Runs the chapter in the current chain, resuming when a checkpoint exists (a run keeps its
+# checkpoints in its own folder, <out>/checkpoints/<chapter>/).
 start() {
     local resume=()
     if [ -e "$chain/checkpoints/$run_name/checkpoint.safetensors" ]; then resume=(--resume); fi
-    "$bin" "${args[@]}" "${resume[@]}" --out "$chain" --checkpoint-dir "$chain/checkpoints" \
-        > "$chain/out.log" 2> "$chain/err.log" &
+    "$bin" "${args[@]}" "${resume[@]}" --out "$chain" > "$chain/out.log" 2> "$chain/err.log" &
     pid=$!
 }
 # Judges a run that ended by itself: 0 must mean the log equals the reference.
@@ -52,13 +52,14 @@ judge() {
             diff "$reference" "$chain/${run_name}_log.csv" | head -5 || true
         fi
         new_chain
-    elif [ "$status" = 1 ] && [ "$(wc -l < "$chain/err.log")" = 1 ] && grep -q '^error: ' "$chain/err.log"; then
+    elif [ "$status" = 1 ] && [ "$(grep -c '^error: ' "$chain/err.log")" = 1 ] && [ "$(tail -1 "$chain/err.log" | grep -c '^error: ')" = 1 ]; then
+        # Progress lines go to standard error too (plain lines when it is a file): the error is its last line.
         refused=$((refused + 1))
-        echo "refused: $(cat "$chain/err.log")"
+        echo "refused: $(tail -1 "$chain/err.log")"
         new_chain
     else
         lost=$((lost + 1))
-        echo "CRASH: exit status $status"; cat "$chain/err.log"
+        echo "CRASH: exit status $status"; tail -5 "$chain/err.log"
         new_chain
     fi
 }

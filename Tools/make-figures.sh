@@ -26,7 +26,10 @@ have_time=0
 if [ -x /usr/bin/time ]; then have_time=1; fi
 
 # run [--keep RUN_NAME] CHAPTER ARGS...: runs the chapter; with --keep, copies the run's
-# final generator to models/, where the metrics chapter's leaderboard finds it.
+# final generator to models/, where the metrics chapter's leaderboard finds it. A run with
+# --out figures keeps its checkpoints in figures/checkpoints/RUN_NAME/ and its settings and
+# summary records beside its figures (all ignored by git); running a step again with the same
+# settings starts it afresh over the last one.
 run() {
     local keep=""
     if [ "$1" = --keep ]; then keep="$2"; shift 2; fi
@@ -56,7 +59,7 @@ run() {
     printf '%5d s %s  %s\n' $((SECONDS - started)) "$memory" "$step" >> .make-figures/times.txt
     if [ -n "$keep" ]; then
         mkdir -p models
-        cp "checkpoints/$keep/generator.safetensors" "models/${keep}_generator.safetensors"
+        cp "figures/checkpoints/$keep/generator.safetensors" "models/${keep}_generator.safetensors"
         touch ".make-figures/$keep.kept"
     fi
 }

@@ -37,7 +37,7 @@ struct Options: ParsableCommand, Sendable {
         }
         for (path, flag) in [(compareLog, "--compare-log"), (compareGenerator, "--compare-generator")] {
             if let path, !FileManager.default.isReadableFile(atPath: path) {
-                throw ValidationError("\(flag): cannot read \(path); `swift run Ch11_2_WGAN` writes runs/ch11_2_wgan/ch11_2_wgan_log.csv and checkpoints/ch11_2_wgan/generator.safetensors")
+                throw ValidationError("\(flag): cannot read \(path); `swift run Ch11_2_WGAN` writes runs/ch11_2_wgan/ch11_2_wgan_log.csv and runs/ch11_2_wgan/checkpoints/ch11_2_wgan/generator.safetensors")
             }
         }
     }

@@ -212,7 +212,7 @@ run.finish()
  * The standard (non-relativistic) conditional GAN: `swift run Ch11_4_CGAN --loss bce`
  * Compare with an unconditional GAN on the same networks: `swift run Ch11_4_DCGAN`. It has
    no class to match, so compare the two generators' scores instead: copy each run's
-   `checkpoints/<run>/generator.safetensors` into one folder as `<run>_generator.safetensors`
+   `runs/<run>/checkpoints/<chapter>/generator.safetensors` into one folder as `<run>_generator.safetensors`
    and run
    `swift run Ch11_5_Metrics leaderboard --models DIR` (§11.5).
  * Digits instead of clothes: `swift run Ch11_4_CGAN --data ~/data/mnist`.

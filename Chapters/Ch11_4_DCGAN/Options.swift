@@ -13,9 +13,12 @@ struct Options: ParsableCommand, Sendable {
     @Option(help: "Draw this generator checkpoint's images of the same fixed noise beside the DCGAN's (the book uses §11.2's MLP GAN, models/ch11_2_minimax_generator.safetensors).")
     var compareWith: String?
 
+    @Flag(help: "Print each network's layers and output shapes before training.")
+    var showArchitecture = false
+
     func validate() throws {
         if let compareWith, !FileManager.default.isReadableFile(atPath: compareWith) {
-            throw ValidationError("--compare-with: cannot read \(compareWith); `swift run Ch11_2_Minimax` writes checkpoints/ch11_2_minimax/generator.safetensors")
+            throw ValidationError("--compare-with: cannot read \(compareWith); `swift run Ch11_2_Minimax` writes runs/ch11_2_minimax/checkpoints/ch11_2_minimax/generator.safetensors")
         }
     }
 }

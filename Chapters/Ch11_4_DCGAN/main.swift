@@ -102,10 +102,11 @@ let generatorShapes = G.outputShapes(forInput: [batchSize, latent])
 let discriminatorShapes = D.outputShapes(forInput: [batchSize] + images.imageShape)
 precondition(generatorShapes.output == [batchSize] + images.imageShape, "G's images must have the data's shape")
 precondition(discriminatorShapes.output == [batchSize, 1], "D must give one score per image")
-print("generator:\n\(generatorShapes)\n\ndiscriminator:\n\(discriminatorShapes)")
+if options.showArchitecture { print("generator:\n\(generatorShapes)\n\ndiscriminator:\n\(discriminatorShapes)") }
 
 /*:
- For Fashion-MNIST (a batch of 64, z ∈ ℝ¹⁰⁰) the run prints these two tables; the numbers
+ For Fashion-MNIST (a batch of 64, z ∈ ℝ¹⁰⁰), `--show-architecture` prints these two tables
+ (25 lines, which would fill a small terminal before training starts, so they are asked for); the numbers
  in the first column are the layers' indices, the prefixes of their parameters in a
  checkpoint (`0.weight`, `4.bias`, …). The generator:
 

@@ -22,7 +22,7 @@ struct Leaderboard: ParsableCommand {
                 .filter { $0.hasSuffix("_generator.safetensors") }.sorted().map { "\(models)/\($0)" }
             guard !paths.isEmpty else {
                 throw EvaluationError("no *_generator.safetensors in \(models)",
-                                      fix: "train a chapter and copy its checkpoints/<chapter>/generator.safetensors there (Tools/make-figures.sh does)")
+                                      fix: "train a chapter and copy its runs/<run>/checkpoints/<chapter>/generator.safetensors there (Tools/make-figures.sh does)")
             }
             let count = sampling.count(quick: common.quick)
             let real = try RealData(common, classifier: FeatureClassifier.load(from: common.classifier), count: count)

@@ -281,8 +281,8 @@ Applications.runCommandLine()
 
  #### Exercise 11.6.2: a generator that follows its labels better
 
-     swift run Ch11_4_CGAN --conditioning projection --out runs/cgan-projection --checkpoint-dir checkpoints/projection
-     swift run Ch11_6_Applications augment --conditional-generator checkpoints/projection/ch11_4_cgan/generator.safetensors --out runs/augment-projection
+     swift run Ch11_4_CGAN --conditioning projection --out runs/cgan-projection
+     swift run Ch11_6_Applications augment --conditional-generator runs/cgan-projection/checkpoints/ch11_4_cgan/generator.safetensors --out runs/augment-projection
 
  The first command prints its class match; compare it with the default generator's in §11.4.
  Does the new generator's table, `ch11_6_applications_augmentation.md`, lose less accuracy

@@ -25,7 +25,8 @@ func newTemporaryFolder() throws -> URL {
 }
 
 /// Runs `chapter` with `arguments`, writing figures and checkpoints into `folder` (a new
-/// temporary one unless given) unless `outputFlags` is false.
+/// temporary one unless given; a run keeps its checkpoints in `<out>/checkpoints/<chapter>`)
+/// unless `outputFlags` is false.
 func runChapter(_ chapter: String, _ arguments: [String], in folder: URL? = nil,
                 outputFlags: Bool = true) throws -> ChapterRun {
     let folder = try folder ?? newTemporaryFolder()
@@ -34,8 +35,7 @@ func runChapter(_ chapter: String, _ arguments: [String], in folder: URL? = nil,
     FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
     let process = Process()
     process.executableURL = executablesFolder.appendingPathComponent(chapter)
-    process.arguments = arguments + (outputFlags
-        ? ["--out", folder.path, "--checkpoint-dir", folder.appendingPathComponent("checkpoints").path] : [])
+    process.arguments = arguments + (outputFlags ? ["--out", folder.path] : [])
     process.standardOutput = try FileHandle(forWritingTo: stdoutFile)
     process.standardError = try FileHandle(forWritingTo: stderrFile)
     try process.run()

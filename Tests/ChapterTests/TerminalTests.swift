@@ -74,7 +74,7 @@ func runInTerminal(_ chapter: String, _ arguments: [String], columns: Int,
     try "set -g remain-on-exit on\n".write(to: configuration, atomically: true, encoding: .utf8)  // keep the screen
     let executable = executablesFolder.appendingPathComponent(chapter).path
     let command = (["env", "-u", "NO_COLOR"] + environment + [executable] + arguments
-        + ["--out", folder.path, "--checkpoint-dir", folder.appendingPathComponent("checkpoints").path])
+        + ["--out", folder.path])
         .map { "'\($0)'" }.joined(separator: " ")
     try tmux(socket, ["-f", configuration.path, "new-session", "-d", "-x", String(columns), "-y", "40", command])
     defer { _ = try? tmux(socket, ["kill-server"]) }

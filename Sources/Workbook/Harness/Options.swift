@@ -162,7 +162,8 @@ public func defaultOutputFolder(arguments: [String] = CommandLine.arguments) -> 
 /// run's subfolder of `--checkpoint-dir`, so that two runs with other settings never share one.
 public func defaultRunNameSuffix(arguments: [String] = CommandLine.arguments) -> String {
     // Options that change where or how fast a run goes, not what it computes.
-    let neutral: Set<String> = ["--threads", "--checkpoint-dir", "--out", "--checkpoint-every"]
+    let neutral: Set<String> = ["--threads", "--checkpoint-dir", "--out", "--checkpoint-every",
+                                "--compare-with", "--compare-log", "--compare-generator"]
     let neutralFlags: Set<String> = ["--resume", "--no-preview", "--fresh", "--show-architecture"]
     let folders: Set<String> = ["--data", "--images"]
     var parts: [String] = []
