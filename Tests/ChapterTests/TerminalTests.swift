@@ -66,21 +66,32 @@ private func tmux(_ socket: URL, _ arguments: [String]) throws -> String {
 }
 
 /// Runs `chapter` in a `columns` × 40 terminal, with `environment` (e.g. `NO_COLOR=1`)
-/// in place of the test's own NO_COLOR.
+/// in place of the test's own NO_COLOR. With `raw`, the bytes the chapter wrote to the
+/// terminal are kept in `<folder>/raw.txt` (tmux's pipe-pane; the chapter starts a second
+/// later, once the pipe is open). `resize` gives a width to which the window narrows after
+/// that many seconds.
 func runInTerminal(_ chapter: String, _ arguments: [String], columns: Int,
-                   environment: [String] = []) throws -> TerminalRun {
+                   environment: [String] = [], raw: Bool = false,
+                   resize: (after: Double, columns: Int)? = nil) throws -> TerminalRun {
     let folder = try newTemporaryFolder()
     let socket = folder.appendingPathComponent("tmux.sock"), configuration = folder.appendingPathComponent("tmux.conf")
     try "set -g remain-on-exit on\n".write(to: configuration, atomically: true, encoding: .utf8)  // keep the screen
     let executable = executablesFolder.appendingPathComponent(chapter).path
-    let command = (["env", "-u", "NO_COLOR"] + environment + [executable] + arguments
+    var command = (["env", "-u", "NO_COLOR"] + environment + [executable] + arguments
         + ["--out", folder.path])
         .map { "'\($0)'" }.joined(separator: " ")
+    if raw { command = "sleep 1; exec " + command }
     try tmux(socket, ["-f", configuration.path, "new-session", "-d", "-x", String(columns), "-y", "40", command])
     defer { _ = try? tmux(socket, ["kill-server"]) }
-    let deadline = Date().addingTimeInterval(120)
+    if raw { try tmux(socket, ["pipe-pane", "-o", "cat > '\(folder.appendingPathComponent("raw.txt").path)'"]) }
+    let started = Date(), deadline = started.addingTimeInterval(120)
+    var resize = resize
     while try tmux(socket, ["list-panes", "-F", "#{pane_dead}"]).trimmingCharacters(in: .whitespacesAndNewlines) != "1" {
         guard Date() < deadline else { throw TerminalRunTimedOut(chapter: chapter) }
+        if let narrower = resize, Date().timeIntervalSince(started) > narrower.after {
+            try tmux(socket, ["resize-window", "-x", String(narrower.columns)])
+            resize = nil
+        }
         Thread.sleep(forTimeInterval: 0.2)
     }
     return TerminalRun(screen: try tmux(socket, ["capture-pane", "-p", "-e", "-S", "-"]),
@@ -133,5 +144,29 @@ struct TerminalTests {
         #expect(terminal.summary != nil, "the run did not finish: \(terminal.text)")
         #expect(!terminal.text.contains("▀"))
         #expect(!terminal.screen.contains("\u{1B}[38;2;"))
+    }
+
+    /// Under TERM=dumb the chapter writes no escape code at all: plain progress lines.
+    @Test(.enabled(if: ready, "needs tmux and Debian's dataset-fashion-mnist"))
+    func aDumbTerminalGetsPlainLines() throws {
+        let terminal = try runInTerminal("Ch11_2_Minimax", ["--quick"], columns: 120, environment: ["TERM=dumb"], raw: true)
+        #expect(terminal.summary != nil, "the run did not finish: \(terminal.text)")
+        let raw = try String(contentsOf: terminal.folder.appendingPathComponent("raw.txt"), encoding: .utf8)
+        #expect(raw.contains("[100%] step 3/3"))
+        #expect(!raw.contains("\u{1B}"), "escape codes under TERM=dumb: \(raw.debugDescription.prefix(300))")
+    }
+
+    /// Narrowing the window from 120 to 50 columns while samples are drawn leaves no
+    /// fragments of the wide drawing: every row of half blocks on the final screen is a
+    /// whole row of the narrow strip (three samples in 50 columns).
+    @Test(.enabled(if: ready, "needs tmux and Debian's dataset-fashion-mnist"))
+    func aNarrowedWindowKeepsNoFragmentsOfTheWiderPreview() throws {
+        let terminal = try runInTerminal("Ch11_2_Minimax", ["--quick", "--steps", "120"], columns: 120,
+                                         resize: (after: 6, columns: 50))
+        #expect(terminal.summary != nil, "the run did not finish: \(terminal.text)")
+        let narrow = Array(repeating: Self.tile, count: 3).joined(separator: " ")
+        let drawn = terminal.text.split(separator: "\n").filter { $0.contains("▀") }
+        #expect(drawn.count == 7, "\(drawn.count) rows of half blocks")
+        #expect(drawn.allSatisfy { $0 == narrow }, "\(drawn.map { $0.count })")
     }
 }
