@@ -108,7 +108,7 @@ let gan = MinimaxGAN(generator: G, discriminator: D, generatorOptimizer: optimiz
                      discriminatorOptimizer: optimizerD, latent: latent)
 gan.generatorLossKind = options.loss
 gan.realTarget = options.labelSmoothing
-gan.instanceNoise = InstanceNoise(initial: options.instanceNoise, totalSteps: run.totalSteps)
+gan.instanceNoise = InstanceNoise(initial: options.instanceNoise, over: run)
 run.train(metrics: MinimaxStep.metrics, snapshot: { G(fixedNoise).reshaped([-1] + images.imageShape) }) { step, random in
     gan.trainStep(real: batches.next().reshaped([batchSize, pixels]), step: step, using: &random).values
 }

@@ -16,8 +16,13 @@ import Testing
             == "runs/ch11_2_minimax-lr-1e-3-epochs-2")
         #expect(defaultOutputFolder(arguments: ["Ch11_3_WGANGP", "--compare", "--lambda", "0.5"])
             == "runs/ch11_3_wgangp-compare-lambda-0.5")
-        #expect(defaultOutputFolder(arguments: ["Ch11_2_Minimax", "--data", "/home/me/mnist", "--loss", "saturating"])
-            == "runs/ch11_2_minimax-loss-saturating")
+        // Another data set is another run: its folder's last component names it.
+        #expect(defaultOutputFolder(arguments: ["Ch11_2_Minimax", "--data", "/home/me/mnist/", "--loss", "saturating"])
+            == "runs/ch11_2_minimax-data-mnist-loss-saturating")
+        #expect(defaultOutputFolder(arguments: ["Ch11_2_Minimax", "--data", "/usr/share/datasets/fashion-mnist"])
+            == "runs/ch11_2_minimax")
+        // Comparisons drawn beside a run do not change what it trains, nor its folder (so --resume finds it).
+        #expect(defaultOutputFolder(arguments: ["Ch11_4_DCGAN", "--compare-with", "x.safetensors", "--fresh"]) == "runs/ch11_4_dcgan")
         // Nothing of a value can climb out of runs/.
         #expect(defaultOutputFolder(arguments: ["Ch11_2_Minimax", "--loss", "../../etc"]) == "runs/ch11_2_minimax-loss-..-..-etc")
     }

@@ -385,6 +385,14 @@ func stableHash(_ text: String) -> UInt64 {
     text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
 }
 
+extension InstanceNoise {
+    /// Noise annealed over the whole of `run`; when it is on, the run's length is part of what
+    /// it trains (`scheduleSteps`), so `--resume` refuses another --epochs or --steps.
+    public init(initial: Float, over run: TrainingRun) {
+        self.init(initial: initial, totalSteps: initial > 0 ? run.scheduleSteps : run.totalSteps)
+    }
+}
+
 /// The command that continues this run: the same arguments with `--resume`, as `swift run
 /// <chapter>` when the executable is a SwiftPM build, each argument quoted for a shell if needed.
 func resumeCommand(arguments: [String] = CommandLine.arguments) -> String {
