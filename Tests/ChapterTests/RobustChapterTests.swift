@@ -22,7 +22,7 @@ struct RobustChapterTests {
         let run = try runChapter("Ch11_2_Minimax", ["--quick", "--out", folder.path, "--checkpoint-dir", "/proc/no-such-folder"],
                                  in: folder, outputFlags: false)
         #expect(run.status == 1)
-        #expect(run.errors.hasPrefix("error: /proc/no-such-folder/ch11_2_minimax: cannot create the folder"), "\(run.errors)")
+        #expect(run.errors.hasPrefix("error: /proc/no-such-folder/ch11_2_minimax-quick: cannot create the folder"), "\(run.errors)")
         #expect(!run.output.contains("step 1/"), "refused before training")
     }
 

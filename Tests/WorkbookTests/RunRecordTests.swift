@@ -82,12 +82,4 @@ private struct TestCommand: ParsableCommand {
         #expect(!Terminal.allowsEscapes(environment: [:]))
         #expect(Terminal.allowsEscapes(environment: ["TERM": "xterm-256color"]))
     }
-
-    /// After a narrowing from 120 to 50 columns, eight 119-column preview lines take three rows
-    /// each and a 100-column live line two: 25 rows above the row the cursor is on.
-    @Test func narrowingCountsTheRowsThatWrappedLinesTakeNow() {
-        #expect(WorkProgress.rowsAbove(previewWidths: Array(repeating: 119, count: 8), statusWidth: 100, columns: 50) == 25)
-        #expect(WorkProgress.rowsAbove(previewWidths: [10, 0], statusWidth: 30, columns: 50) == 2)
-        #expect(WorkProgress.rowsAbove(previewWidths: [], statusWidth: 50, columns: 50) == 0)
-    }
 }

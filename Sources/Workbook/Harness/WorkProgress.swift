@@ -16,8 +16,7 @@ public struct WorkProgress {
     private var lastPrint = ContinuousClock.now
     private var lastTenth = -1
     private var status = ""
-    /// Lines of the preview now on the screen above the live line (0 once the line has ended),
-    /// and the width of each, to know how many rows they take after the window narrows.
+    /// Lines of the preview now on the screen above the live line (0 once the line has ended).
     private var previewWidths: [Int] = []
     /// The terminal's width when the screen was last drawn.
     private var drawnColumns = 0
@@ -79,26 +78,21 @@ public struct WorkProgress {
         previewWidths = []
     }
 
-    /// After the window narrowed, the terminal has wrapped every drawn line wider than it onto
-    /// more rows, so moving up by the count of lines drawn would leave fragments: move up by
-    /// the rows they take now, and clear from there to the end of the screen. (A terminal that
-    /// cuts lines instead of wrapping them loses as many rows above the drawing.) The preview
-    /// comes back at its next refresh, fitted to the new width.
+    /// After the window narrowed, the terminal has rewrapped (or cut) every drawn line wider
+    /// than it, each terminal in its own way (tmux even moves the cursor), so no count of rows
+    /// to move up over is right everywhere and a partial clear leaves fragments. So the screen
+    /// is cleared from the top and the live line drawn afresh; the preview comes back at its
+    /// next refresh, fitted to the new width. (What was printed before the run stays in the
+    /// scrollback, not on the screen.)
     private mutating func clearAfterNarrowing(to columns: Int) -> String {
         defer { drawnColumns = columns; drawnResizes = Terminal.resizes }
         guard drawnColumns > 0, columns < drawnColumns, !(previewWidths.isEmpty && status.isEmpty) else { return "" }
-        let rows = Self.rowsAbove(previewWidths: previewWidths, statusWidth: status.count, columns: columns)
         previewWidths = []
-        return "\r" + (rows > 0 ? "\u{1B}[\(rows)A" : "") + "\u{1B}[J"
+        return Self.clearScreen
     }
 
-    /// How many rows above the cursor (at the end of the live line) the drawing takes on a
-    /// terminal `columns` wide that wraps long lines: each preview line's rows, and the live
-    /// line's own rows but the one the cursor is on.
-    static func rowsAbove(previewWidths: [Int], statusWidth: Int, columns: Int) -> Int {
-        func rows(_ width: Int) -> Int { max(1, (width + columns - 1) / max(columns, 1)) }
-        return previewWidths.reduce(0) { $0 + rows($1) } + rows(statusWidth) - 1
-    }
+    /// Cursor to the top left, then clear the whole screen.
+    static let clearScreen = "\u{1B}[H\u{1B}[2J"
 
     private static func write(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
