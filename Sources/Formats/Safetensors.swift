@@ -99,7 +99,7 @@ func encodeSafetensors(
 }
 
 /// A JSON string literal, escaped the way serde_json (the reference writer) escapes it.
-func jsonQuoted(_ text: String) -> String {
+public func jsonQuoted(_ text: String) -> String {
     var quoted = "\""
     for scalar in text.unicodeScalars {
         switch scalar {

@@ -95,7 +95,9 @@ struct MetricsChapterTests {
     @Test(.enabled(if: fashionMNIST, "needs Debian's dataset-fashion-mnist"))
     func quickClassifierTrainingLeavesTheShippedWeightsAlone() throws {
         let shipped = try Data(contentsOf: URL(fileURLWithPath: Self.classifier))
-        let run = try runChapter("Ch11_5_Metrics", ["train-classifier", "--quick"])
+        let folder = try newTemporaryFolder()
+        let run = try runChapter("Ch11_5_Metrics", ["train-classifier", "--quick", "--checkpoint-dir",
+                                                    folder.appendingPathComponent("checkpoints").path], in: folder)
         #expect(run.status == 0, "\(run.errors)")
         #expect(run.exists("checkpoints/classifier.safetensors"))
         #expect(run.summary?.contains("test_accuracy=") == true)

@@ -108,22 +108,8 @@ public enum RunRecord {
     }
 }
 
-/// A JSON string literal.
-func json(_ text: String) -> String {
-    var quoted = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": quoted += "\\\""
-        case "\\": quoted += "\\\\"
-        case "\n": quoted += "\\n"
-        case "\r": quoted += "\\r"
-        case "\t": quoted += "\\t"
-        case _ where scalar.value < 0x20: quoted += String(format: "\\u%04x", scalar.value)
-        default: quoted.unicodeScalars.append(scalar)
-        }
-    }
-    return quoted + "\""
-}
+/// A JSON string literal (the safetensors writer's escaping).
+func json(_ text: String) -> String { jsonQuoted(text) }
 
 /// Advisory locks (flock) that this process holds until it ends: a run's claim on its folder
 /// and its checkpoint folder, so that a second run on either is refused instead of replacing
