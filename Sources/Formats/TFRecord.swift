@@ -51,48 +51,22 @@ public func tfRecords(in bytes: [UInt8], path: String, allowingTruncatedTail: Bo
     return records
 }
 
-/// Appends TFRecords to a file, buffered: records reach the file with whole writes at least
-/// every `flushInterval` and on `flush()`/`close()`, so a reader watching the file (TensorBoard)
-/// sees them while training runs, and a crash loses at most the records since the last flush.
+/// Appends TFRecords to a new file, buffered (see `AppendingFile`), so that a reader watching
+/// the file (TensorBoard) sees them while training runs.
 public final class TFRecordWriter {
-    public let path: String
-    private let flushInterval: Duration
-    private var descriptor: Int32
-    private var pending: [UInt8] = []
-    private var lastFlush = ContinuousClock.now
+    private let file: AppendingFile
+    public var path: String { file.path }
 
     /// Creates the file, replacing any old one.
     public init(path: String, flushInterval: Duration = .seconds(2)) throws {
-        self.path = path
-        self.flushInterval = flushInterval
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw WorkbookFileError(path: path, problem: "cannot create (\(String(cString: strerror(errno)).lowercased()))",
-                                    fix: writableFolderFix)
-        }
+        try atomicWrite([UInt8](), to: path)
+        file = try AppendingFile(path: path, flushInterval: flushInterval)
     }
 
-    deinit { try? close() }
+    public func write(_ data: [UInt8]) throws { try file.append(tfRecord(data)) }
 
-    public func write(_ data: [UInt8]) throws {
-        pending += tfRecord(data)
-        if ContinuousClock.now - lastFlush >= flushInterval { try flush() }
-    }
-
-    public func flush() throws {
-        guard !pending.isEmpty, descriptor >= 0 else { return }
-        try writeAll(pending, toDescriptor: descriptor, path: path)
-        pending.removeAll(keepingCapacity: true)
-        lastFlush = .now
-    }
+    public func flush() throws { try file.flush() }
 
     /// Writes what is buffered and closes the file; later calls do nothing.
-    public func close() throws {
-        guard descriptor >= 0 else { return }
-        defer {
-            Foundation.close(descriptor)
-            descriptor = -1
-        }
-        try flush()
-    }
+    public func close() throws { try file.close() }
 }
