@@ -290,7 +290,7 @@ struct EvaluationTests {
         let error = try #require(throws: EvaluationError.self) {
             try CheckpointGenerator(path: folder + "/cgan.safetensors", architecture: .dcgan)
         }
-        #expect(error.description.contains("ch11_4_cgan") && error.description.contains("--architecture dcgan"))
+        #expect(error.description.contains("ch11_4_cgan") && error.description.contains("--architecture ch11_4_dcgan"))
         let fromMetadata = try CheckpointGenerator(path: folder + "/cgan.safetensors", architecture: .conditional)
         #expect(fromMetadata.chapter == .conditional && fromMetadata.architectureSource == .metadata)
         // The MLP chapters share network and noise: naming another of them is no contradiction.
