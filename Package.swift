@@ -40,6 +40,8 @@ let package = Package(
     products: chapters.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // TensorBoard's event files are protocol buffers.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // System libraries: a missing one gets SwiftPM's hint naming the package to install.
@@ -52,8 +54,10 @@ let package = Package(
         .target(name: "CKernels", cSettings: cFast),
         .target(name: "Version"),
         .target(name: "Tensor", dependencies: ["CBLAS", "CKernels"], swiftSettings: fast),
-        // File formats (safetensors, zip/npz/npy, gzip, atomic writes) and their error type.
-        .target(name: "Formats", dependencies: ["CZlib"], swiftSettings: fast),
+        // File formats (safetensors, zip/npz/npy, gzip, TensorBoard event files, atomic writes)
+        // and their error type.
+        .target(name: "Formats", dependencies: ["CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                swiftSettings: fast),
         .target(name: "NN", dependencies: ["Tensor", "Formats", "CKernels"], swiftSettings: fast),
         .target(
             name: "Workbook",
@@ -80,7 +84,9 @@ let package = Package(
         // Runs the chapter executables; they are built by `swift build`/`swift test` too.
         .testTarget(name: "ChapterTests", dependencies: ["CGD"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: fast),
-        .testTarget(name: "FormatsTests", dependencies: ["Formats"], swiftSettings: fast),
+        .testTarget(
+            name: "FormatsTests", dependencies: ["Formats", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: fast),
         .testTarget(name: "NNTests", dependencies: ["NN", "Formats", "Tensor"], swiftSettings: fast),
         .testTarget(
             name: "WorkbookTests", dependencies: ["Workbook", "NN", "Formats", "Tensor", "CGD"], exclude: ["Fixtures"],

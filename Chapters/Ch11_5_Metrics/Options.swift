@@ -47,11 +47,13 @@ struct CommonOptions: ParsableArguments, Sendable {
         return settings
     }
 
-    /// Sets the thread count and makes sure the output folder can take files.
-    func prepare() throws {
+    /// Sets the thread count and makes sure the output folder can take files; with
+    /// `creatingFolder: false`, only that it could be made, for a subcommand that creates it
+    /// when it writes.
+    func prepare(creatingFolder: Bool = true) throws {
         setComputeThreads(threads)
-        try ensureWritableFolder(outputFolder)
-        if out == nil { print("figures and tables go to \(outputFolder)/") }
+        try creatingFolder ? ensureWritableFolder(outputFolder) : ensureFolderCanBeMade(outputFolder)
+        if out == nil && creatingFolder { print("figures and tables go to \(outputFolder)/") }
     }
 
     func figurePath(_ what: String) -> String { "\(outputFolder)/ch11_5_metrics_\(what)" }

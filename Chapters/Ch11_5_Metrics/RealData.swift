@@ -30,21 +30,31 @@ struct RealData {
     }
     // snippet.end
 
-    /// The lines of a score card, each beside what real data gets against the same reference.
-    func report(_ card: ScoreCard, against reference: EmbeddedImages, settings: MetricSettings, samples: Int) throws -> String {
-        let real = try yardstick(against: reference, settings: settings)
-        var lines = ["FD         \(formatted(card.fd))    (real: \(formatted(real.fd)))"]
-        if let kid = card.kid { lines.append("KID        \(formatted(kid))    (real: \(formatted(real.kid!)))") }
-        if let inception = card.inception {
-            lines.append("IS         \(formatted(inception))    (test set: \(formatted(try testInception(settings))))")
-        }
-        if let pr = card.precisionRecall {
-            lines.append("precision  \(formatted(pr.precision))    (real: \(formatted(real.precisionRecall!.precision)))")
-            lines.append("recall     \(formatted(pr.recall))    (real: \(formatted(real.precisionRecall!.recall)))")
-        }
-        return "scores on \(samples) samples against \(reference.name); \"real\" is \(samples) training images against it\n"
-            + lines.map { "  " + $0 }.joined(separator: "\n")
+    /// A score card beside what real data gets against the same reference: what `score`
+    /// prints and writes.
+    func report(_ card: ScoreCard, against reference: EmbeddedImages, settings: MetricSettings, samples: Int,
+                input: String, generator: CheckpointGenerator?) throws -> ScoreReport {
+        ScoreReport(input: input, reference: reference.name, samples: samples, generator: generator, scores: card,
+                    real: try yardstick(against: reference, settings: settings),
+                    testSetInception: card.inception == nil ? nil : try testInception(settings))
     }
+}
+
+/// The printed lines of a report, each score beside what real data gets.
+func lines(of report: ScoreReport) -> String {
+    let (scores, real) = (report.scores, report.real)
+    func estimate(_ mean: Double?, _ std: Double?) -> String { ScoreReport.text(mean, std, format: formatted) }
+    var lines = ["FD         \(formatted(scores.fd))    (real: \(formatted(real.fd)))"]
+    if scores.kid != nil { lines.append("KID        \(estimate(scores.kid, scores.kidStd))    (real: \(estimate(real.kid, real.kidStd)))") }
+    if scores.inceptionScore != nil {
+        lines.append("IS         \(estimate(scores.inceptionScore, scores.inceptionScoreStd))    (test set: \(estimate(report.testSetInceptionScore, report.testSetInceptionScoreStd)))")
+    }
+    if scores.precision != nil {
+        lines.append("precision  \(estimate(scores.precision, nil))    (real: \(estimate(real.precision, nil)))")
+        lines.append("recall     \(estimate(scores.recall, nil))    (real: \(estimate(real.recall, nil)))")
+    }
+    return "scores on \(report.samples) samples against \(report.reference); \"real\" is \(report.samples) training images against it\n"
+        + lines.map { "  " + $0 }.joined(separator: "\n")
 }
 
 /// Four decimals for small values, fewer for large ones.

@@ -181,6 +181,18 @@
 
  <!-- snippet: Sources/Workbook/Evaluation/GeneratorRegistry.swift#sample-generator -->
 
+ `score` prints which architecture and latent size it used and where it took them from (the
+ metadata, `--architecture`, or the tensor shapes), and writes its numbers to the run's
+ folder as `ch11_5_metrics_score_<input>.json` (full precision, for scripts) and `.md` (the
+ table). A state dict saved from PyTorch has no metadata: its shapes decide, and names with
+ one common prefix (`net.0.weight`, from a module that holds the generator as `self.net`)
+ are read without it. Shapes cannot tell the DCGAN, relativistic and conditional generators
+ apart (the conditional one is a DCGAN whose last ten inputs are a one-hot class), so a
+ DCGAN-shaped file is scored as `dcgan` with a warning that names the others, and
+ `--architecture` takes the names a PyTorch user would type: `mlp`, `dcgan`, `rgan`, `cgan`,
+ `wgan`, `wgan-gp`, or a chapter's. An `--architecture` that contradicts the metadata (a
+ conditional generator named `dcgan`) is refused, since its scores would mean nothing.
+
  ### Do the metrics notice damage?
 
  Before trusting a metric with generators, we check it on real images damaged by a known

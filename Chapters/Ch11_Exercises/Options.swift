@@ -9,7 +9,7 @@ import Solutions
 /// What the command line asks for.
 enum Request {
     case list
-    case check(tasks: [ExerciseTask], solutions: Bool, figureFolder: String?)
+    case check(tasks: [ExerciseTask], solutions: Bool, figureFolder: String?, json: Bool, junitFile: String?)
     case checkTask(ExerciseTask, solutions: Bool)
 }
 
@@ -23,7 +23,7 @@ let request: Request = {
         case let check as Check:
             let tasks = check.tasks.isEmpty ? exerciseTasks : check.tasks.compactMap(task(named:))
             return .check(tasks: tasks, solutions: check.solutions || check.quick,
-                          figureFolder: check.out ?? (check.quick ? "figures" : nil))
+                          figureFolder: check.out ?? (check.quick ? "figures" : nil), json: check.json, junitFile: check.junit)
         case let one as CheckTask:
             return .checkTask(task(named: one.task)!, solutions: one.solutions)
         default:  // `help`, `--help`: ArgumentParser's own command prints the help
@@ -68,6 +68,13 @@ struct Check: ParsableCommand {
 
     @Option(help: "Folder for a summary figure of the results (none unless given).")
     var out: String?
+
+    @Flag(help: "Print the results as one JSON object (each task's result, hint and output) instead of the report lines.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Also write the results as JUnit XML to this file, for CI servers and grading tools.",
+                               valueName: "file"))
+    var junit: String?
 
     @Flag(help: "A smoke run for tests and CI: check the reference solutions and draw the figure (in --out, default figures).")
     var quick = false

@@ -9,6 +9,8 @@
      swift run Ch11_Exercises check                 every task: pass, FAIL with a hint, or not started
      swift run Ch11_Exercises check TASK…           only these tasks
      swift run Ch11_Exercises check --solutions     the same checks on the reference solutions
+     swift run Ch11_Exercises check --json          the results as one JSON object, for a script
+     swift run Ch11_Exercises check --junit FILE    the results also as JUnit XML, for a CI server
 
  A check feeds your function random inputs and compares what comes back with the
  library's own version of the same computation: the shape first, then the values, then
@@ -19,11 +21,14 @@
  missing* (nothing flows back to an input or a weight), *too slow* (against the library
  on the same work). Every task also names the mistake the original chapter's code made at
  that spot, and one of its checks is built to catch that mistake. The whole set runs in a
- few seconds; `check` exits with status 0 only if every task it was asked about passes.
+ few seconds; `check` exits with status 0 only if every task it was asked about passes,
+ with `--json` too, so a teacher's script can grade a class from the exit status and the
+ JSON's per-task `result` ("passed", "failed", "not-started") and `hint`.
 
  Each task runs in a process of its own, so a crash in one, such as a shape precondition
- failing inside a tensor op, fails that task only, with a hint that names the op and the
- line of your file that called it; the other tasks are still graded. Anything your code
+ failing inside a tensor op, fails that task only, with a hint that keeps the op's message
+ (the shapes it was given), names the op and the line of your file that called it; the
+ other tasks are still graded. Anything your code
  prints shows up in the report, marked with the task's name, even when it crashes. `--out DIR` also draws the results as a bar chart,
  `DIR/ch11_exercises_checks.png`.
 
@@ -122,6 +127,7 @@
  */
 import ExerciseChecks
 import Exercises
+import Formats
 import Foundation
 import Solutions
 import Workbook
@@ -132,23 +138,26 @@ case .list:
         print("\(task.exercise)  \(task.name.padding(toLength: 20, withPad: " ", startingAt: 0))\(task.summary)")
     }
 
-case .check(let tasks, let solutions, let figureFolder):
+case .check(let tasks, let solutions, let figureFolder, let json, let junitFile):
     // Each task runs in a child process: a crash in one task's code fails that task only.
     let reports = tasks.map { task in
         let report = checkInChildProcess(task, executable: thisProgram,
                                          arguments: ["check-task", task.name] + (solutions ? ["--solutions"] : []))
-        print(reportLine(report))
+        if !json { (outputLines(report) + [reportLine(report)]).forEach { print($0) } }
         return report
     }
+    let whose = solutions ? "the reference solutions" : "your code"
     if let figureFolder {
-        let whose = solutions ? "the reference solutions" : "your code"
         orExit { try summaryFigure(reports, of: whose).write(to: "\(figureFolder)/\(summaryFigureName)") }
     }
-    print(summaryLine(reports))
-    exit(reports.allSatisfy { $0.outcome == .passed } ? 0 : 1)
+    let results = CheckResults(reports, checked: whose)
+    if let junitFile { orExit { try atomicWrite(Data(junitXML(results).utf8), to: junitFile) } }
+    print(json ? results.json() : summaryLine(reports))
+    exit(exitStatus(of: reports))
 
 case .checkTask(let task, let solutions):
-    checkForParentProcess(task, on: solutions ? referenceAnswers : yourAnswers)
+    let report = checkForParentProcess(task, on: solutions ? referenceAnswers : yourAnswers)
+    exit(exitStatus(of: [report]))  // a script running one task alone sees its result too
 }
 
 /*:

@@ -40,12 +40,15 @@ public struct TaskReport: Sendable {
     /// Checks passed before the first failure (all of them on a pass).
     public let checksPassed: Int
     public let seconds: Double
+    /// What the task's code printed (in its child process), line by line.
+    public var output: [String]
 
-    public init(task: String, outcome: CheckOutcome, checksPassed: Int, seconds: Double) {
+    public init(task: String, outcome: CheckOutcome, checksPassed: Int, seconds: Double, output: [String] = []) {
         self.task = task
         self.outcome = outcome
         self.checksPassed = checksPassed
         self.seconds = seconds
+        self.output = output
     }
 }
 

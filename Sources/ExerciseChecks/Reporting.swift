@@ -20,6 +20,11 @@ public func reportLine(_ report: TaskReport) -> String {
     }
 }
 
+/// What the task's code printed, each line marked with the task's name.
+public func outputLines(_ report: TaskReport) -> [String] {
+    report.output.map { "  [\(report.task)] \($0)" }
+}
+
 /// The last line, for tools: `summary: tasks=9 passed=9 failed=0 not_started=0 seconds=1.23`.
 public func summaryLine(_ reports: [TaskReport]) -> String {
     let passed = reports.filter { $0.outcome == .passed }.count
@@ -74,16 +79,17 @@ func parseResultLine(_ line: Substring) -> TaskReport? {
 }
 
 /// Runs `executable arguments…` (this program's hidden one-task command) and reads back the
-/// task's result. Whatever else the child prints (a student's `print` calls) is passed
-/// through; a crash becomes a failure whose hint says where it happened, and a child still
+/// task's result. Whatever else the child prints (a student's `print` calls) comes back as
+/// the report's `output`; a crash becomes a failure whose hint says where it happened, and a child still
 /// running after `timeLimit` seconds (a loop that never ends) is stopped and fails the task.
 public func checkInChildProcess(_ task: ExerciseTask, executable: URL, arguments: [String],
                                 timeLimit: Double = 60) -> TaskReport {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ch11-exercises-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
     let start = Date()
-    func failed(_ hint: String) -> TaskReport {
-        TaskReport(task: task.name, outcome: .failed(hint: hint), checksPassed: 0, seconds: Date().timeIntervalSince(start))
+    func failed(_ hint: String, output: [String] = []) -> TaskReport {
+        TaskReport(task: task.name, outcome: .failed(hint: hint), checksPassed: 0, seconds: Date().timeIntervalSince(start),
+                   output: output)
     }
     do {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -109,22 +115,26 @@ public func checkInChildProcess(_ task: ExerciseTask, executable: URL, arguments
         }
         process.waitUntilExit()
         let printed = try String(contentsOf: output, encoding: .utf8).split(separator: "\n")
-        for line in printed where !line.hasPrefix("result\t") { print("  [\(task.name)] \(line)") }
-        if let report = printed.last(where: { $0.hasPrefix("result\t") }).flatMap(parseResultLine) { return report }
+        let studentOutput = printed.filter { !$0.hasPrefix("result\t") }.map(String.init)
+        if var report = printed.last(where: { $0.hasPrefix("result\t") }).flatMap(parseResultLine) {
+            report.output = studentOutput
+            return report
+        }
         let signal = process.terminationReason == .uncaughtSignal ? " (signal \(process.terminationStatus))" : ""
-        return failed("crashed\(signal): \(crashReason(fromStandardError: try String(contentsOf: errors, encoding: .utf8)))")
+        return failed("crashed\(signal): \(crashReason(fromStandardError: try String(contentsOf: errors, encoding: .utf8)))",
+                      output: studentOutput)
     } catch {
         return failed("could not run the check: \(error)")
     }
 }
 
 /// What a crashed child's standard error says went wrong: the runtime's message if it
-/// printed one (unoptimised builds), else, from the backtrace, the failure and the library
-/// function that a student's file called when it happened.
+/// printed one (the tensor library's checks always do, with the shapes), else the failure
+/// the backtrace names; and, from the backtrace, the library function that a student's file
+/// called when it happened.
 func crashReason(fromStandardError text: String) -> String {
     let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-    if let message = lines.first(where: { $0.contains("Fatal error") }) { return message }
-    let failure = lines.first { $0.hasPrefix("*** Swift runtime failure: ") }?
+    let failure = lines.first { $0.contains("Fatal error") } ?? lines.first { $0.hasPrefix("*** Swift runtime failure: ") }?
         .replacingOccurrences(of: "*** Swift runtime failure: ", with: "").replacingOccurrences(of: " ***", with: "")
     // Frames look like "2   0x… static Tensor.concatenate(_:alongAxis:) + 277 in Ch11_Exercises at /…/Shape.swift:75:13".
     let frames: [(function: String, file: String)] = lines.compactMap { line in
@@ -149,10 +159,13 @@ func crashReason(fromStandardError text: String) -> String {
 
 /// Runs one task for the parent `check` process and prints its result line. Output is
 /// unbuffered, so that what the task's code printed survives a crash.
-public func checkForParentProcess(_ task: ExerciseTask, on answers: ExerciseAnswers) {
+@discardableResult
+public func checkForParentProcess(_ task: ExerciseTask, on answers: ExerciseAnswers) -> TaskReport {
     // C's `stdout`, found by name: Swift 6 refuses a reference to that mutable C global.
     if let symbol = dlsym(nil, "stdout"), let output = symbol.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee {
         setvbuf(output, nil, _IONBF, 0)
     }
-    print(resultLine(check(task, on: answers)))
+    let report = check(task, on: answers)
+    print(resultLine(report))
+    return report
 }

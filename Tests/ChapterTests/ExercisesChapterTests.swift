@@ -43,4 +43,42 @@ struct ExercisesChapterTests {
         #expect(unknown.errors.hasPrefix("error: no task 'gradient-penalties'"))
         #expect(unknown.errors.split(separator: "\n").count == 1)
     }
+
+    /// `check --json` prints one JSON object and nothing else; its tasks, by name.
+    func jsonTasks(_ run: ChapterRun) throws -> (summary: [String: Any], tasks: [String: [String: Any]]) {
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any], "\(run.output)")
+        let tasks = try #require(object["tasks"] as? [[String: Any]])
+        let byName = Dictionary(uniqueKeysWithValues: tasks.map { (task: [String: Any]) in (task["task"] as? String ?? "", task) })
+        #expect(byName.count == 9)
+        return (try #require(object["summary"] as? [String: Any]), byName)
+    }
+
+    @Test func jsonOnTheStartersSaysNotStartedAndExits1() throws {
+        let run = try runChapter("Ch11_Exercises", ["check", "--json"], outputFlags: false)
+        #expect(run.status == 1)
+        let (summary, tasks) = try jsonTasks(run)
+        #expect(tasks.values.allSatisfy { $0["result"] as? String == "not-started" })
+        #expect(summary["not_started"] as? Int == 9 && summary["exit_status"] as? Int == 1)
+    }
+
+    @Test(.enabled(if: solutionsIncluded)) func jsonAndJUnitOnTheSolutionsPassAndExit0() throws {
+        let folder = try newTemporaryFolder()
+        let junit = folder.appendingPathComponent("results.xml")
+        let run = try runChapter("Ch11_Exercises", ["check", "--solutions", "--json", "--junit", junit.path], outputFlags: false)
+        #expect(run.status == 0, "\(run.errors)")
+        let (summary, tasks) = try jsonTasks(run)
+        #expect(tasks.values.allSatisfy { $0["result"] as? String == "passed" && $0["checks_passed"] as? Int == $0["checks"] as? Int })
+        #expect(summary["passed"] as? Int == 9 && summary["exit_status"] as? Int == 0)
+        let xml = try String(contentsOf: junit, encoding: .utf8)
+        #expect(xml.components(separatedBy: "<testcase ").count - 1 == 9)
+        #expect(!xml.contains("<failure"))
+    }
+
+    @Test(.enabled(if: solutionsIncluded)) func theHiddenOneTaskCommandExitsWithItsResult() throws {
+        let starter = try runChapter("Ch11_Exercises", ["check-task", "generator-loss"], outputFlags: false)
+        #expect(starter.status == 1)
+        #expect(starter.output.contains("result\tgenerator-loss\tnot-started"))
+        let solution = try runChapter("Ch11_Exercises", ["check-task", "generator-loss", "--solutions"], outputFlags: false)
+        #expect(solution.status == 0)
+    }
 }

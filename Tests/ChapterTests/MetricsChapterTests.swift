@@ -128,6 +128,36 @@ struct MetricsChapterTests {
                            mentioning: "no *_generator.safetensors")
     }
 
+    @Test(.enabled(if: fashionMNIST, "needs Debian's dataset-fashion-mnist"))
+    func scoringACheckpointSaysWhatItReadAndWritesJSONAndMarkdown() throws {
+        let folder = try newTemporaryFolder()
+        let training = try runChapter("Ch11_2_Minimax", ["--quick"], in: folder)
+        #expect(training.status == 0, "\(training.errors)")
+        let checkpoint = folder.appendingPathComponent("checkpoints/ch11_2_minimax/generator.safetensors").path
+        let run = try metrics(["score", checkpoint, "--quick", "--architecture", "mlp"], in: folder)
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(run.output.contains("generator: ch11_2_minimax (MLP generator, N(0, I) noise), latent size 100, from the file's metadata"),
+                "\(run.output)")
+        let json = try #require(try JSONSerialization.jsonObject(with: run.bytes("ch11_5_metrics_score_generator.json")) as? [String: Any])
+        let scores = try #require(json["scores"] as? [String: Any])
+        let printed = try #require(field("fd", of: run))
+        #expect((scores["fd"] as? Double).map { abs($0 - printed) <= max(1e-4, 1e-3 * abs(printed)) } == true,
+                "the summary's FD, unrounded")
+        #expect(json["samples"] as? Int == 300)
+        let markdown = try String(contentsOf: run.file("ch11_5_metrics_score_generator.md"), encoding: .utf8)
+        #expect(markdown.contains("| FD (lower is better) |"))
+    }
+
+    @Test(.enabled(if: fashionMNIST, "needs Debian's dataset-fashion-mnist"))
+    func aFailedScoreLeavesNoFolderBehind() throws {
+        let folder = try newTemporaryFolder()
+        let out = folder.appendingPathComponent("runs/score")
+        let run = try runChapter("Ch11_5_Metrics", ["score", "/nonexistent/file", "--quick", "--classifier", Self.classifier,
+                                                    "--out", out.path], in: folder, outputFlags: false)
+        expectCleanFailure(run, mentioning: "does not exist")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("runs").path))
+    }
+
     /// A bad command line gets one line too, not the message followed by the usage text (issue 14).
     @Test(arguments: [
         (["score", MetricsChapterTests.testImages, "--samples", "0"], "--samples"), (["score"], "<input>"),

@@ -114,9 +114,11 @@ struct CrashReportTests {
                 == "precondition failure in static Tensor.concatenate(_:alongAxis:), called from Sources/Exercises/Ex11_3_Conditioning.swift:14:19")
     }
 
-    @Test("a runtime message wins when there is one")
-    func messageWins() {
-        #expect(crashReason(fromStandardError: "x.swift:3: Fatal error: boom\n" + Self.backtrace) == "x.swift:3: Fatal error: boom")
+    @Test("a runtime message is kept, with the op and the student's line")
+    func messageIsKept() {
+        #expect(crashReason(fromStandardError: "Tensor/Shape.swift:75: Fatal error: cannot concatenate [4, 3] with [4, 100] along axis 1\n" + Self.backtrace)
+                == "Tensor/Shape.swift:75: Fatal error: cannot concatenate [4, 3] with [4, 100] along axis 1 in static Tensor.concatenate(_:alongAxis:), called from Sources/Exercises/Ex11_3_Conditioning.swift:14:19")
+        #expect(crashReason(fromStandardError: "x.swift:3: Fatal error: boom") == "x.swift:3: Fatal error: boom")
         #expect(crashReason(fromStandardError: "") == "no message")
     }
 }
@@ -236,5 +238,72 @@ struct PenaltyTrainingTests {
     @Test("the reference penalty passes it")
     func referencePenaltyPasses() throws {
         try expectPenaltyTrainsCritic(referenceAnswers)
+    }
+}
+
+@Suite("Exercise checks: machine-readable results", .serialized)
+struct MachineReadableResultsTests {
+    @Test("a planted bug fails its task alone, in the JSON and in the JUnit XML, and the exit status is 1",
+          .enabled(if: solutionsIncluded))
+    func plantedBugResults() throws {
+        let bug = try #require(plantedBugs.first { $0.task == "generator-input" })
+        var answers = referenceAnswers
+        bug.plant(&answers)
+        let reports = exerciseTasks.map { check($0, on: answers) }
+        let results = CheckResults(reports, checked: "your code")
+        let decoded = try JSONDecoder().decode(CheckResults.self, from: Data(results.json().utf8))
+        #expect(decoded.tasks.map(\.task) == exerciseTasks.map(\.name))
+        for task in decoded.tasks {
+            #expect(task.result == (task.task == bug.task ? "failed" : "passed"), "\(task.task): \(task.hint ?? "")")
+        }
+        #expect(decoded.tasks.first { $0.task == bug.task }?.hint?.contains(bug.hint) == true)
+        #expect(decoded.summary == CheckResults.Summary(tasks: 9, passed: 8, failed: 1, notStarted: 0,
+                                                        seconds: results.summary.seconds, exitStatus: 1))
+        #expect(exitStatus(of: reports) == 1)
+
+        let xml = junitXML(results)
+        #expect(xml.components(separatedBy: "<testcase ").count - 1 == 9)
+        #expect(xml.contains("<testsuites name=\"Ch11_Exercises\" tests=\"9\" failures=\"1\""))
+        let failing = try #require(xml.components(separatedBy: "<testcase ").first { $0.contains("name=\"\(bug.task)\"") })
+        #expect(failing.contains("<failure type=\"failed\" message=\"\(xmlEscaped(try #require(decoded.tasks.first { $0.task == bug.task }?.hint)))\""))
+        #expect(xml.components(separatedBy: "<failure").count - 1 == 1)
+    }
+
+    @Test("starters: every task not started, a failure in JUnit, exit status 1")
+    func starterResults() throws {
+        let results = CheckResults(exerciseTasks.map { check($0, on: yourAnswers) }, checked: "your code")
+        #expect(results.tasks.allSatisfy { $0.result == "not-started" && $0.hint == nil })
+        #expect(results.summary.notStarted == 9 && results.summary.exitStatus == 1)
+        #expect(junitXML(results).components(separatedBy: "<failure type=\"not-started\"").count - 1 == 9)
+    }
+
+    @Test("XML escaping leaves no markup and no character XML forbids")
+    func escaping() {
+        #expect(xmlEscaped("a < b && c > \"d\" 'e'") == "a &lt; b &amp;&amp; c &gt; &quot;d&quot; &apos;e&apos;")
+        #expect(xmlEscaped("bell\u{07} tab\t line\n") == "bell\u{FFFD} tab&#9; line&#10;")
+    }
+
+    @Test("what a task printed is kept beside its result")
+    func outputIsKept() throws {
+        let report = TaskReport(task: "inception-score", outcome: .passed, checksPassed: 4, seconds: 0.1)
+        let child = try shellScript("printf '%s\\n' 'hello <world>' '\(resultLine(report))'")
+        let back = checkInChildProcess(try #require(task(named: "inception-score")), executable: child.executable, arguments: child.arguments)
+        #expect(back.output == ["hello <world>"])
+        #expect(outputLines(back) == ["  [inception-score] hello <world>"])
+        #expect(junitXML(CheckResults([back], checked: "x")).contains("<system-out>hello &lt;world&gt;</system-out>"))
+    }
+
+    @Test("a shape mismatch in a task's code crashes with the shapes in its message, which the hint keeps")
+    func shapeCrashKeepsItsMessage() async throws {
+        let result = try #require(await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            var answers = yourAnswers
+            answers.generatorInput = { noise, _, classes in
+                Tensor.concatenate([noise, Tensor.zeros([noise.shape[0] + 1, classes])], alongAxis: 1)
+            }
+            _ = check(task(named: "generator-input")!, on: answers)
+        })
+        let hint = crashReason(fromStandardError: String(decoding: result.standardErrorContent, as: UTF8.self))
+        #expect(hint.contains("Fatal error: cannot concatenate ["), "hint: \(hint)")
+        #expect(hint.contains("along axis 1"), "hint: \(hint)")
     }
 }

@@ -178,9 +178,10 @@ struct EvaluationTests {
 
     /// What `safetensors.torch.save_file(G.state_dict(), path)` writes: no metadata, and
     /// BatchNorm's `num_batches_tracked` as an int64 scalar beside the float32 tensors.
-    func writePyTorchStyleFile(_ path: String, network: any Layer) throws {
+    func writePyTorchStyleFile(_ path: String, network: any Layer, prefix: String = "") throws {
         var header: [String] = [], data: [UInt8] = []
-        for (name, tensor) in network.stateDict.sorted(by: { $0.name < $1.name }) {
+        for (unprefixed, tensor) in network.stateDict.sorted(by: { $0.name < $1.name }) {
+            let name = prefix + unprefixed
             let start = data.count
             if !name.hasSuffix("num_batches_tracked") {
                 for value in tensor.values { withUnsafeBytes(of: value.bitPattern.littleEndian) { data += $0 } }
@@ -217,6 +218,116 @@ struct EvaluationTests {
         let error = try #require(throws: EvaluationError.self) { try CheckpointGenerator(path: folder + "/critic.safetensors") }
         #expect(error.description.contains("--architecture"))
         #expect(throws: EvaluationError.self) { try CheckpointGenerator(path: folder + "/mlp.safetensors", architecture: .dcgan) }
+    }
+
+    @Test func aWrapperModulesPrefixIsStripped() throws {
+        let folder = try temporaryFolder()
+        var weights = SeededGenerator(seed: 3)
+        let network = mlpGenerator(latent: 12, pixels: 784, using: &weights)
+        try writePyTorchStyleFile(folder + "/plain.safetensors", network: network)
+        try writePyTorchStyleFile(folder + "/wrapped.safetensors", network: network, prefix: "net.")
+        let plain = try CheckpointGenerator(path: folder + "/plain.safetensors")
+        let wrapped = try CheckpointGenerator(path: folder + "/wrapped.safetensors")
+        #expect(plain.strippedPrefix == "" && wrapped.strippedPrefix == "net.")
+        #expect(wrapped.chapter == .minimax && wrapped.latentDimension == 12)
+        #expect(try wrapped.sample(count: 3, seed: 2).values == plain.sample(count: 3, seed: 2).values)
+        // Two levels of wrapping are not guessed; the error shows the names found.
+        try writePyTorchStyleFile(folder + "/deep.safetensors", network: network, prefix: "model.net.")
+        let error = try #require(throws: EvaluationError.self) { try CheckpointGenerator(path: folder + "/deep.safetensors") }
+        #expect(error.description.contains("model.net.0.bias"))
+    }
+
+    @Test func oneCommonPrefixIsFound() {
+        #expect(commonPrefix(of: ["net.0.weight", "net.0.bias"]) == "net.")
+        #expect(commonPrefix(of: ["module.0.weight"]) == "module.")
+        #expect(commonPrefix(of: ["0.weight", "0.bias"]) == "")
+        #expect(commonPrefix(of: ["a.0.weight", "b.0.bias"]) == "")
+        #expect(commonPrefix(of: ["net.0.weight", "net"]) == "")
+        #expect(commonPrefix(of: []) == "")
+    }
+
+    @Test func architectureNamesAPyTorchUserTypes() {
+        #expect(ChapterGenerator(name: "dcgan") == .dcgan)
+        #expect(ChapterGenerator(name: "mlp") == .minimax)
+        #expect(ChapterGenerator(name: "CGAN") == .conditional)
+        #expect(ChapterGenerator(name: "rgan") == .relativistic)
+        #expect(ChapterGenerator(name: "wgan-gp") == .wganGP)
+        #expect(ChapterGenerator(name: "Ch11_4_DCGAN") == .dcgan)
+        #expect(ChapterGenerator(name: "ch11_2_wgan") == .wgan)
+        #expect(ChapterGenerator(name: "resnet") == nil)
+        #expect(ChapterGenerator(argument: "mlp") == .minimax, "the command line takes them too")
+        #expect(ChapterGenerator.allValueStrings.contains("dcgan"))
+    }
+
+    @Test func dcganShapesWithoutMetadataComeWithWarnings() throws {
+        let folder = try temporaryFolder()
+        var weights = SeededGenerator(seed: 3)
+        try writePyTorchStyleFile(folder + "/dcgan.safetensors", network: dcganGenerator(latent: 16, using: &weights))
+        let guessed = try CheckpointGenerator(path: folder + "/dcgan.safetensors")
+        #expect(guessed.architectureSource == .shapes)
+        #expect(guessed.warnings.count == 1)
+        #expect(guessed.warnings.first.map { $0.contains("ch11_2_rgan") && $0.contains("ch11_4_cgan") && $0.contains("--architecture") } == true)
+        // 110 inputs: what the conditional chapter trains (100 noise + 10 classes), said plainly.
+        try writePyTorchStyleFile(folder + "/cgan.safetensors", network: dcganGenerator(latent: 110, using: &weights))
+        let conditional = try CheckpointGenerator(path: folder + "/cgan.safetensors")
+        #expect(conditional.chapter == .dcgan && conditional.latentDimension == 110)
+        #expect(conditional.warnings.count == 2)
+        #expect(conditional.warnings.last?.contains("pass --architecture cgan") == true)
+        // Named, there is nothing to warn about.
+        let named = try CheckpointGenerator(path: folder + "/cgan.safetensors", architecture: .conditional)
+        #expect(named.warnings.isEmpty && named.architectureSource == .option && named.latentDimension == 100)
+        // An MLP's shapes fit the MLP generator alone.
+        try writePyTorchStyleFile(folder + "/mlp.safetensors", network: mlpGenerator(latent: 12, pixels: 784, using: &weights))
+        #expect(try CheckpointGenerator(path: folder + "/mlp.safetensors").warnings.isEmpty)
+    }
+
+    @Test func anArchitectureThatContradictsTheMetadataIsRefused() throws {
+        let folder = try temporaryFolder()
+        var weights = SeededGenerator(seed: 3)
+        let network = dcganGenerator(latent: 26, using: &weights)
+        try writeSafetensors(network.stateDict.map { SafetensorsEntry(name: $0.name, shape: $0.tensor.shape, values: $0.tensor.values) },
+                             metadata: ["chapter": "ch11_4_cgan", "latent_dim": "16"], to: folder + "/cgan.safetensors")
+        let error = try #require(throws: EvaluationError.self) {
+            try CheckpointGenerator(path: folder + "/cgan.safetensors", architecture: .dcgan)
+        }
+        #expect(error.description.contains("ch11_4_cgan") && error.description.contains("--architecture ch11_4_dcgan"))
+        let fromMetadata = try CheckpointGenerator(path: folder + "/cgan.safetensors", architecture: .conditional)
+        #expect(fromMetadata.chapter == .conditional && fromMetadata.architectureSource == .metadata)
+        // The MLP chapters share network and noise: naming another of them is no contradiction.
+        _ = try writeMinimaxCheckpoint(folder + "/wgan.safetensors", metadata: ["chapter": "ch11_2_wgan", "latent_dim": "8"])
+        #expect(try CheckpointGenerator(path: folder + "/wgan.safetensors", architecture: .minimax).chapter == .wgan)
+    }
+
+    @Test func aScoreReportIsWrittenAsJSONAndMarkdown() throws {
+        let path = try temporaryFolder() + "/generator.safetensors"
+        _ = try writeMinimaxCheckpoint(path, metadata: ["chapter": "ch11_2_minimax", "latent_dim": "8"])
+        let generator = try CheckpointGenerator(path: path)
+        let card = ScoreCard(fd: 12.5, kid: ScoreEstimate(of: [0.1, 0.3]), inception: ScoreEstimate(of: [4, 6]),
+                             precisionRecall: PrecisionRecall(precision: 0.25, recall: 0.5))
+        let real = ScoreCard(fd: 0.5, kid: ScoreEstimate(of: [0.01, 0.01]), inception: ScoreEstimate(of: [9, 9]),
+                             precisionRecall: PrecisionRecall(precision: 0.75, recall: 0.8))
+        let report = ScoreReport(input: path, reference: "test set", samples: 300, generator: generator, scores: card,
+                                 real: real, testSetInception: ScoreEstimate(of: [9, 9]))
+        let json = try report.json()
+        #expect(try JSONDecoder().decode(ScoreReport.self, from: Data(json.utf8)) == report)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let scores = try #require(object["scores"] as? [String: Any])
+        #expect(scores["fd"] as? Double == 12.5 && scores["precision"] as? Double == 0.25)
+        let described = try #require(object["generator"] as? [String: Any])
+        #expect(described["architecture"] as? String == "ch11_2_minimax" && described["latent_dim"] as? Int == 8)
+        let markdown = report.markdown { String(format: "%.2f", $0) }
+        #expect(markdown.contains("| FD (lower is better) | 12.50 | 0.50 |"))
+        #expect(markdown.contains("| precision | 0.25 | 0.75 |"))
+        #expect(markdown.contains("Generator: ch11_2_minimax (MLP generator, N(0, I) noise), latent size 8, from the file's metadata."))
+    }
+
+    @Test func aFolderThatCouldBeMadeIsNotMadeByTheCheck() throws {
+        let folder = try temporaryFolder()
+        try ensureFolderCanBeMade(folder + "/runs/score")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/runs"))
+        try Data().write(to: URL(fileURLWithPath: folder + "/file"))
+        let error = try #require(throws: WorkbookFileError.self) { try ensureFolderCanBeMade(folder + "/file/runs") }
+        #expect(error.description.contains("is a file"))
     }
 
     @Test func everyRegisteredChapterBuildsAGeneratorOf28x28Images() throws {

@@ -14,10 +14,7 @@ import NN
 public final class CSVLog {
     public let path: String
     public let columns: [String]
-    private let flushInterval: Duration
-    private var descriptor: Int32
-    private var pending: [UInt8] = []
-    private var lastFlush = ContinuousClock.now
+    private let file: AppendingFile
     /// With `resumingAt`, the values of the rows kept, by column; empty otherwise.
     public private(set) var keptValues: [String: [Double]] = [:]
     /// With `resumingAt`, the rows after the checkpoint's step that were dropped.
@@ -35,7 +32,6 @@ public final class CSVLog {
     ) throws {
         self.path = path
         self.columns = columns
-        self.flushInterval = flushInterval
         let header = csvLine(["step"] + columns)
         var initialContent = header
         if let resumeStep, resumeStep > 0 {
@@ -50,42 +46,20 @@ public final class CSVLog {
         }
         // Written atomically, so a crash here never leaves a log without its header.
         try atomicWrite(Array(initialContent.utf8), to: path)
-        descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw WorkbookFileError(
-                path: path, problem: "cannot open for appending (\(String(cString: strerror(errno))))",
-                fix: writableFolderFix)
-        }
-    }
-
-    deinit {
-        try? close()
+        file = try AppendingFile(path: path, flushInterval: flushInterval)
     }
 
     /// Logs one row; `values` follow `columns`. Writes to disk when the flush interval is up.
     public func append(step: Int, _ values: [Double]) throws {
         precondition(values.count == columns.count, "one value per column")
-        pending.append(contentsOf: csvLine([String(step)] + values.map(Self.format)).utf8)
-        if ContinuousClock.now - lastFlush >= flushInterval { try flush() }
+        try file.append(csvLine([String(step)] + values.map(Self.format)).utf8)
     }
 
     /// Writes the buffered rows now.
-    public func flush() throws {
-        guard !pending.isEmpty, descriptor >= 0 else { return }
-        try writeAll(pending, toDescriptor: descriptor, path: path)
-        pending.removeAll(keepingCapacity: true)
-        lastFlush = .now
-    }
+    public func flush() throws { try file.flush() }
 
     /// Writes the buffered rows and closes the file; later calls do nothing.
-    public func close() throws {
-        guard descriptor >= 0 else { return }
-        defer {
-            Foundation.close(descriptor)
-            descriptor = -1
-        }
-        try flush()
-    }
+    public func close() throws { try file.close() }
 
     /// 9 significant digits: round-trips Float, and is plenty for any metric we log.
     static func format(_ value: Double) -> String {

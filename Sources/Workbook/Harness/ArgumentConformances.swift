@@ -8,4 +8,11 @@ extension GeneratorLossKind: ExpressibleByArgument {}
 extension DiscriminatorConditioning: ExpressibleByArgument {}
 extension AdversarialLoss: ExpressibleByArgument {}
 extension ToyDistribution: ExpressibleByArgument {}
-extension ChapterGenerator: ExpressibleByArgument {}
+extension ChapterGenerator: ExpressibleByArgument {
+    /// A chapter's name or an architecture's (`--architecture dcgan`).
+    public init?(argument: String) { self.init(name: argument) }
+
+    public static var allValueStrings: [String] {
+        allCases.map(\.rawValue) + architectureNames.flatMap(\.names)
+    }
+}

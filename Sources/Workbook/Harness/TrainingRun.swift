@@ -21,6 +21,8 @@ public final class TrainingRun {
     /// Sample grids taken after each epoch, for the animation.
     public private(set) var snapshots: [SampleGrid] = []
     private var checkpoint: Checkpoint?
+    /// The TensorBoard event file beside the CSV log, while `train` runs.
+    private var tensorBoard: TensorBoardLog?
     /// The step of the newest checkpoint on disk that this run wrote or resumed from.
     private var checkpointStep: Int?
     private var epochLength = 1
@@ -202,6 +204,7 @@ public final class TrainingRun {
         if csv.droppedRows > 0 {
             print("note: \(csv.path): dropped \(csv.droppedRows) rows logged after the checkpoint at step \(step)")
         }
+        tensorBoard = orExit { try TensorBoardLog(folder: settings.outputFolder, resumingAt: settings.resume ? step : nil) }
         history = csv.keptValues  // a resumed run's figures start from step 0
         loggedMetrics = metrics
         for metric in metrics where history[metric] == nil { history[metric] = [] }
@@ -221,13 +224,14 @@ public final class TrainingRun {
             precondition(values.count == metrics.count, "the step returned \(values.count) values for \(metrics.count) metrics")
 
             if let bad = zip(metrics, values).first(where: { !$0.1.isFinite }) {
-                try? csv.close()
+                try? csv.close(); try? tensorBoard?.close()
                 progress.interrupt()
                 let kept = checkpointStep.map { "the last good checkpoint (step \($0)) is in \(checkpointFolder)" }
                     ?? "no checkpoint was written yet"
                 exitWithError("\(bad.0) became \(bad.1) at step \(step + 1): training stopped; \(kept) — try a lower --lr")
             }
             orExit { try csv.append(step: step, values.map(Double.init)) }
+            orExit { try tensorBoard?.log(step: step, metrics: metrics, values: values) }
             for (name, value) in zip(metrics, values) { history[name, default: []].append(Double(value)) }
             lastValues = values
 
@@ -252,7 +256,7 @@ public final class TrainingRun {
                 .joined(separator: "  "))
         }
         SignalWatch.shared.on(SignalWatch.stopping, perform: nil)  // from here on a signal ends the run at once
-        orExit { try csv.close() }
+        orExit { try csv.close(); try tensorBoard?.close() }
         summaryFields = [("chapter", name), ("steps", String(step)), ("ms/step", String(format: "%.2f", timer.msPerStep))]
             + zip(metrics, lastValues).map { ($0.0, String(format: "%.4f", $0.1)) }
     }
@@ -260,7 +264,7 @@ public final class TrainingRun {
     /// The first Ctrl-C or SIGTERM: the step has ended; the log and a checkpoint are written,
     /// one line says how to continue, and the run ends with the shell's status for the signal.
     private func stopSaving(_ csv: CSVLog, progress: inout WorkProgress, signal: Int32) -> Never {
-        orExit { try csv.flush() }
+        orExit { try csv.flush(); try tensorBoard?.close() }
         if checkpoint != nil && checkpointStep != step { saveCheckpoint() }
         progress.interrupt()
         let saved = checkpoint == nil ? "this run keeps no checkpoint" : "checkpoint at step \(step) in \(checkpointFolder)"
@@ -283,6 +287,7 @@ public final class TrainingRun {
             ? "step \(step)" : "epoch \(Int(epoch.rounded())), step \(step)"
         let grid = orExit { try sampleGrid(images, caption: "\(title) — \(when)") }
         snapshots.append(grid)
+        orExit { try tensorBoard?.log(grid, step: step - 1) }  // the step of the last iteration it shows
         if !settings.quick && step % epochLength == 0 {
             orExit { try grid.write(to: figurePath(String(format: "samples_epoch%02d", Int(epoch.rounded())))) }
         }
