@@ -22,6 +22,9 @@ public struct WorkProgress {
     private var drawnColumns = 0
     /// The window resizes seen (SIGWINCH) when the screen was last drawn.
     private var drawnResizes = 0
+    /// Whether the screen was cleared for this line (after a narrowing): the preview is then
+    /// redrawn from the top left, not by moving up over it.
+    private var ownsScreen = false
 
     public init(_ label: String, total: Int, from first: Int = 0) {
         self.label = label
@@ -51,7 +54,7 @@ public struct WorkProgress {
             status = Self.statusLine(fraction: fraction, fields: fields, columns: columns)
             text += "\r\u{1B}[2K\(status)" + (done >= total ? "\n" : "")
             Self.write(text)
-            if done >= total { previewWidths = [] }
+            if done >= total { previewWidths = []; ownsScreen = false }
         } else {
             let tenth = Int(fraction * 10)
             guard tenth != lastTenth else { return }
@@ -62,11 +65,18 @@ public struct WorkProgress {
 
     /// Draws `lines` above the live line in place of the ones drawn before (on a terminal only).
     /// `width` is how many columns each line shows (its text without the colour codes).
-    public mutating func show(preview lines: [String], width: Int) {
+    /// Lines fitted to a window that has narrowed since (the resize came between fitting and
+    /// drawing) are not drawn: wrapped, they would leave rows that no redraw removes.
+    public mutating func show(preview fitted: [String], width: Int) {
         guard live else { return }
         let columns = Terminal.current?.columns ?? 80
+        let lines = width < columns ? fitted : []
         let cleared = clearAfterNarrowing(to: columns)
-        Self.write(cleared + Self.redraw(preview: lines, replacing: previewWidths.count, status: status))
+        // tmux rewraps its scrollback after the program has seen the new size, and may then shift
+        // the screen's rows under a relative redraw; from the top left nothing can be left over.
+        let start = ownsScreen ? Self.clearScreen : ""
+        Self.write(cleared + start + Self.redraw(preview: lines, replacing: ownsScreen ? 0 : previewWidths.count,
+                                                 status: status))
         previewWidths = Array(repeating: width, count: lines.count)
             + previewWidths.dropFirst(lines.count).map { _ in 0 }
     }
@@ -76,6 +86,7 @@ public struct WorkProgress {
         guard live else { return }
         Self.write("\n")
         previewWidths = []
+        ownsScreen = false
     }
 
     /// After the window narrowed, the terminal has rewrapped (or cut) every drawn line wider
@@ -88,6 +99,7 @@ public struct WorkProgress {
         defer { drawnColumns = columns; drawnResizes = Terminal.resizes }
         guard drawnColumns > 0, columns < drawnColumns, !(previewWidths.isEmpty && status.isEmpty) else { return "" }
         previewWidths = []
+        ownsScreen = true
         return Self.clearScreen
     }
 
