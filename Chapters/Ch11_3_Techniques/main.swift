@@ -1,5 +1,5 @@
 /*:
- ### The other stabilisers, side by side
+ ### 11.3.2 The other stabilisers, side by side
 
  Besides changing the loss (the Wasserstein critic above), section 11.3 names a handful of
  cheaper remedies for an unstable game: soften D's targets, blur what D sees, give G a
@@ -275,12 +275,12 @@ print(summaryLine(chapter: study.name, fields))
 // snippet.show
 
 /*:
- ### Exercises
+ #### Exercises for 11.3.2
 
  Each command writes `ch11_3_techniques_table.md`, `ch11_3_techniques_samples.png` and
  `ch11_3_techniques_scores.png` into its `--out` folder.
 
- #### Exercise 11.3.4: does the sweep's ranking last?
+ ##### Exercise 11.3.4: does the sweep's ranking last?
 
      swift run Ch11_3_Techniques --techniques baseline,lr-high,lr-low --steps 5000 --out runs/techniques-lr-5000
 
@@ -289,14 +289,14 @@ print(summaryLine(chapter: study.name, fields))
  diverged)? Has the low rate left noise behind in the samples figure, and does the baseline
  stay collapsed? Then rerun the default study with `--seed 1`: which rows keep their order?
 
- #### Exercise 11.3.5: how much smoothing?
+ ##### Exercise 11.3.5: how much smoothing?
 
      swift run Ch11_3_Techniques --techniques baseline,label-smoothing --label-smoothing 0.7 --out runs/techniques-smooth0.7
 
  A target of 0.7 for real images instead of 0.9. Where does D(x) settle in the scores
  figure, and does the stronger smoothing change FD, KID or the variety of the 36 samples?
 
- #### Exercise 11.3.6: more seeds for the 2-D mixtures
+ ##### Exercise 11.3.6: more seeds for the 2-D mixtures
 
      swift run Ch11_3_Techniques --techniques baseline,spectral-norm,batch-large --seeds 6 --out runs/techniques-6-seeds
 
@@ -304,7 +304,7 @@ print(summaryLine(chapter: study.name, fields))
  normalisation's ring modes and the larger batches' grid modes still beat the baseline by
  more than the spread, or do they become ties too?
 
- ### Summary
+ #### What 11.3.2 showed
 
  - Every stabiliser here is one change to the minimax recipe, made in the function `game`:
    a softer target for real images, annealed noise on D's inputs, a feature-matching loss for

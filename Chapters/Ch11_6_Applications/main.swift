@@ -43,7 +43,7 @@
  run in turn). Two of them rest on one tool: searching the generator's input for the image
  that best matches a given one.
 
- ### Searching the latent space
+ ### 11.6.1 Searching the latent space
 
  A trained generator defines a surface of images G(z). For an image x we can look for the
  point on that surface closest to it, minimising ‖G(z) − x‖² over z with G's weights fixed.
@@ -74,7 +74,7 @@ func seeds(_ options: ApplicationOptions, default count: Int) -> [UInt64] {
 // snippet.show
 
 /*:
- ### Anomaly detection
+ ### 11.6.2 Anomaly detection
 
  A GAN trained only on normal data learns what normal looks like; an input it cannot
  reproduce, or that its discriminator finds unconvincing, is flagged. This is how defects
@@ -154,7 +154,7 @@ func detectAnomalies(_ options: ApplicationOptions, _ study: Study) {
 
  <!-- snippet: Sources/Workbook/Applications/ROC.swift#auroc -->
 
- ### Data augmentation
+ ### 11.6.3 Data augmentation
 
  Where labelled data is scarce, a conditional generator can make more. We give a small
  classifier (one hidden layer of 256 units) 100 labelled images per class, then the same
@@ -213,7 +213,7 @@ func augment(_ options: ApplicationOptions, _ study: Study) {
  already show. Augmentation pays where the generator is better than the classifier's own
  data can be, which this small experiment does not reach.
 
- ### Inpainting
+ ### 11.6.4 Inpainting
 
  Hide part of an image and the same search completes it: look for the z whose image agrees
  with the *visible* pixels (the mask below), keep those pixels, and take the hidden ones from
