@@ -236,10 +236,10 @@ let toyRuns = await TechniqueStudy.trainToys(jobs, recipe: toyRecipe, steps: qui
  its samples are still noise (FD 811.9) and on the 2-D data it found no mode at all.
 
  One seed per image run is a thin basis for a ranking, and this study shows how thin. These
- runs are chaotic: the previous commit of this repository, whose arithmetic differed from
- today's only in how a few matrix products were split between threads, gave a different
- table, with the high learning rate as its worst row (there D won and the generator ended on
- one saturated blob). Treat a difference between two image rows as real only when it
+ runs are chaotic: the same study, built so that a few matrix products were split between
+ threads differently and nothing else changed, gave us a different table, with the high
+ learning rate as its worst row (there D won and the generator ended on one saturated
+ blob). Treat a difference between two image rows as real only when it
  survives other seeds (`--seed`). On the 2-D mixtures, where three seeds give a spread, most
  differences are within it; four times larger batches covered the most of the grid
  (6.3 ± 1.2 of 25 against the baseline's 4.7 ± 1.2), and the low learning rate none of
