@@ -64,7 +64,8 @@ let seeds = (0..<(study.options.quick ? 1 : options.seeds)).map { study.options.
  - **WGAN** trains a critic to estimate the Wasserstein distance, clipping its weights to
    ±0.01 after every update, 5 critic updates per G update, RMSprop as in the WGAN paper;
  - **WGAN-GP** replaces clipping by the gradient penalty, 5 critic updates per G update,
-   Adam with β = (0.5, 0.9) as in the WGAN-GP paper.
+   Adam with β = (0.5, 0.9), our choice for these small networks (the paper's Algorithm 1
+   uses β = (0, 0.9)).
  */
 let adam = ModeCollapse.OptimizerChoice.adam(learningRate: 1e-3, beta1: 0.5, beta2: 0.9)
 let recipes = [

@@ -48,9 +48,10 @@ if classifier == nil { print("note: no classifier at \(options.classifier); the 
    value above 0 would reward the generator for samples where $p_\text{data}$ is zero.
  * **Instance noise** (`--instance-noise 0.1`): Gaussian noise of standard deviation σ is
    added to every image the discriminator sees, real or generated, with σ annealed linearly
-   to 0 over the run. Blurring both distributions makes their supports overlap, so the
-   divergence the game minimises is finite and smooth early on, when the two are furthest
-   apart. It lives next to the losses, in `Sources/Workbook/GAN/Losses.swift`:
+   to 0 over the run. Blurring both distributions makes their supports overlap. JS is never
+   infinite (it is at most log 2); the trouble with disjoint supports is that a near-perfect
+   D saturates and G's gradients vanish, and the overlap keeps them informative early on,
+   when the two are furthest apart. It lives next to the losses, in `Sources/Workbook/GAN/Losses.swift`:
 
  <!-- snippet: Sources/Workbook/GAN/Losses.swift#instance-noise -->
 
@@ -91,7 +92,9 @@ if classifier == nil { print("note: no classifier at \(options.classifier); the 
 
  * **Two time-scales (TTUR**, Heusel et al. 2017): D learns faster than G, here
    lr_D = 4·10⁻⁴ and lr_G = 10⁻⁴ (`--lr-d`, `--lr-g`), so that D stays close to its optimum
-   for the current G, the condition under which the game provably converges. The image
+   for the current G. Heusel et al. prove convergence to a *local* Nash equilibrium when
+   both step sizes decay under Robbins–Monro conditions, G's faster; constant rates, as here,
+   carry no such guarantee. The image
    chapters take the same two options, `--lr-g` and `--lr-d` (and `--beta1`, `--beta2`).
  * **Learning rate and batch size**: the baseline with the learning rate multiplied or
    divided by 20 (`--sweep-factor`), and with batches four times smaller or larger. The
