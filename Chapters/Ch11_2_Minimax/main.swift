@@ -15,7 +15,11 @@
  the data and its own distribution. The JS divergence is symmetric and bounded by log 2, and
  that bound is the root of the trouble later in this chapter: when the two distributions
  barely overlap, as they do at the start of training, JS sits at its maximum and its
- gradient with respect to G is zero.
+ gradient with respect to G is zero. (The non-saturating loss G is trained with below does
+ not minimise JS either: Arjovsky & Bottou 2017, Thm 2.5, show its expected gradient
+ minimises KL(p_G ‖ p_data) − 2·JS. Reverse KL barely charges G for leaving out a mode of
+ the data and heavily for putting mass where there is none, the asymmetry behind mode
+ dropping; forward KL, which maximum likelihood minimises, does the opposite.)
 
  Both players here are small multi-layer perceptrons, trained on Fashion-MNIST. This section
  is the file `Chapters/Ch11_2_Minimax/main.swift`: `swift run Ch11_2_Minimax` runs it

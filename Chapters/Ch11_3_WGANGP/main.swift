@@ -10,7 +10,9 @@
  gradients (c too small) against exploding ones (c too large). Gulrajani et al. (2017)
  observed that a differentiable f is 1-Lipschitz exactly when $\|\nabla f\| \le 1$
  everywhere, and that the optimal critic has gradient norm 1 on the straight lines between
- real and generated samples. So they **penalise** the critic's gradient norm there instead:
+ real and generated points that the optimal transport plan pairs (their Prop. 1). Pairing a
+ real and a generated sample at random, as below, is a heuristic that does not follow from
+ it, but works. So they **penalise** the critic's gradient norm there instead:
 
  $$L_C = \mathbb{E}_z[C(G(z))] - \mathbb{E}_x[C(x)] + \lambda\,\mathbb{E}_{\hat x}\big[(\|\nabla_{\hat x} C(\hat x)\|_2 - 1)^2\big],\qquad \hat x = \varepsilon x + (1-\varepsilon)G(z),\; \varepsilon \sim U[0,1],$$
 

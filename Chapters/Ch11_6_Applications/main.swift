@@ -82,8 +82,9 @@ func seeds(_ options: ApplicationOptions, default count: Int) -> [UInt64] {
  them to train a classifier. We train the minimax GAN of 11.2 on nine of the ten classes,
  leaving out bags, and score 300 test bags and 300 test images of the other classes in two
  ways: (a) by the discriminator's logit (low means "not like my training data"), and
- (b) by AnoGAN's residual (Schlegl et al. 2017), the distance to the closest image the
- generator can make. The area under the ROC curve says how well each score separates the
+ (b) by an AnoGAN-style residual, the distance to the closest image the generator can make.
+ (Schlegl et al. 2017 score A = (1−λ)·R + λ·D, an L1 residual R plus a feature-matching
+ term D on the discriminator; ours is a masked squared error plus a prior on z.) The area under the ROC curve says how well each score separates the
  two groups: 0.5 is chance, 1 is perfect.
  */
 func detectAnomalies(_ options: ApplicationOptions, _ study: Study) {
