@@ -59,8 +59,10 @@ if classifier == nil { print("note: no classifier at \(options.classifier); the 
    the mean of an intermediate layer f of D (here D's last hidden layer, 256 units) on real
    and generated batches, $L_G = \lVert \mathbb{E}_x f(x) - \mathbb{E}_z f(G(z)) \rVert_2^2$,
    while D trains as before. G then chases statistics rather than D's current verdict, which
-   is meant to stop it from overshooting onto whatever D likes best. In
-   `Sources/Workbook/GAN/Stabilizers.swift`:
+   is meant to stop it from overshooting onto whatever D likes best. (The same paper's
+   *minibatch discrimination*, not in this study, attacks collapse from D's side: D sees, for
+   each sample, how close it is to the others in its batch, so a batch of near-copies is easy
+   to call fake.) In `Sources/Workbook/GAN/Stabilizers.swift`:
 
  <!-- snippet: Sources/Workbook/GAN/Stabilizers.swift#feature-matching -->
 
