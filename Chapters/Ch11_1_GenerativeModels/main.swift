@@ -17,7 +17,7 @@
  This file is the section: `swift run Ch11_1_GenerativeModels` runs it (`--help` lists every
  option).
 
- ### The data and the budget
+ ### 11.1.1 The data and the budget
 
  The data is the ring of eight Gaussians (radius 2, standard deviation 0.02), the classic test
  of whether a model finds every mode (`--dataset` picks another). Training points and held-out
@@ -44,7 +44,7 @@ var weights = comparison.generator("weights")
  progress line, draws its samples and measures them, and scores the held-out points with the
  model's density where it has one.
 
- ### Variational autoencoders: a lower bound
+ ### 11.1.2 Variational autoencoders: a lower bound
 
  A VAE explains each point by a hidden cause $z \sim p(z) = \mathcal N(0, I)$ and a decoder
  $p_\theta(x \mid z)$, here a Gaussian whose mean is a network $\mu_\theta(z)$ and whose
@@ -73,7 +73,7 @@ let vaeResult = comparison.run("VAE", vae, density: DensityEstimate(.lowerBound)
 })
 
 /*:
- ### Autoregressive models: the chain rule
+ ### 11.1.3 Autoregressive models: the chain rule
 
  Any joint density factors exactly into conditionals,
  $p(x) = p(x_1)\,p(x_2 \mid x_1)\cdots p(x_d \mid x_1,\dots,x_{d-1})$. An autoregressive model
@@ -98,7 +98,7 @@ let autoregressiveResult = comparison.run(
     "autoregressive", autoregressive, density: DensityEstimate(.exact, autoregressive.logLikelihood))
 
 /*:
- ### Normalizing flows: change of variables
+ ### 11.1.4 Normalizing flows: change of variables
 
  A flow is an invertible map $f_\theta$ from data to a simple base variable,
  $z = f_\theta(x)$ with $z \sim \mathcal N(0, I)$. A small box around $x$ becomes a box around
@@ -124,7 +124,7 @@ let flow = RealNVP(couplings: 8, using: &weights)
 let flowResult = comparison.run("flow (RealNVP)", flow, density: DensityEstimate(.exact, flow.logLikelihood))
 
 /*:
- ### Energy-based models: a density up to a constant
+ ### 11.1.5 Energy-based models: a density up to a constant
 
  An energy-based model only asks for a scalar function $E_\theta(x)$, low where data is likely:
 
@@ -158,7 +158,7 @@ let ebm = EnergyModel(noiseLevel: 0.15, sampler: LangevinSampler(stepSize: 0.01,
 let ebmResult = comparison.run("energy-based", ebm, density: DensityEstimate(.unnormalised) { -ebm.energy($0) })
 
 /*:
- ### Generative adversarial networks: a game
+ ### 11.1.6 Generative adversarial networks: a game
 
  A GAN gives up on the density altogether. A generator $G$ turns noise $z$ into samples, and
  is trained only through a discriminator $D$ that learns to tell them from real data:
@@ -174,7 +174,7 @@ let gan = ToyGAN(latentDimension: 8, using: &weights)
 let ganResult = comparison.run("GAN", gan)
 
 /*:
- ### Diffusion models: learning to undo noise
+ ### 11.1.7 Diffusion models: learning to undo noise
 
  A diffusion model fixes a *forward* process that destroys data in $T$ small steps,
  $q(x_t \mid x_{t-1}) = \mathcal N(\sqrt{1-\beta_t}\,x_{t-1}, \beta_t I)$. Gaussians compose, so
@@ -202,7 +202,7 @@ let diffusion = DDPM(schedule: DiffusionSchedule(steps: 100), using: &weights)
 let diffusionResult = comparison.run("diffusion (DDPM)", diffusion)
 
 /*:
- ### Six families, one experiment
+ ### 11.1.8 Six families, one experiment
 
  The table puts fresh samples of the true distribution first, to show what a perfect model
  would score; the figures draw every family's samples on the same axes, and the log-densities
@@ -254,7 +254,7 @@ orExit {
  value is known and printed in the first row. Times are wall-clock seconds on the machine
  that ran the command and vary with its load; compare them within the table.
 
- ### What the measurements show
+ ### 11.1.9 What the measurements show
 
  These are our numbers for seed 0 after 3,000 steps each; the ranking is what one small
  budget produced, not a verdict on the families.

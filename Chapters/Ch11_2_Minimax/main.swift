@@ -1,7 +1,7 @@
 /*:
- ## 11.2 The minimax GAN
+ ### 11.2.2 The minimax GAN
 
- ### The game
+ #### The game
 
  A GAN trains two networks against each other. The **generator** G turns a noise vector
  z ~ N(0, I) into an image; the **discriminator** D looks at an image and outputs the
@@ -15,7 +15,11 @@
  the data and its own distribution. The JS divergence is symmetric and bounded by log 2, and
  that bound is the root of the trouble later in this chapter: when the two distributions
  barely overlap, as they do at the start of training, JS sits at its maximum and its
- gradient with respect to G is zero.
+ gradient with respect to G is zero. (The non-saturating loss G is trained with below does
+ not minimise JS either: Arjovsky & Bottou 2017, Thm 2.5, show its expected gradient
+ minimises KL(p_G ‖ p_data) − 2·JS. Reverse KL barely charges G for leaving out a mode of
+ the data and heavily for putting mass where there is none, the asymmetry behind mode
+ dropping; forward KL, which maximum likelihood minimises, does the opposite.)
 
  Both players here are small multi-layer perceptrons, trained on Fashion-MNIST. This section
  is the file `Chapters/Ch11_2_Minimax/main.swift`: `swift run Ch11_2_Minimax` runs it
@@ -45,7 +49,7 @@ run.writeRealImages(images)
  */
 
 /*:
- ### The networks
+ #### The networks
 
  The generator and discriminator are the original chapter's multi-layer perceptrons. G maps
  z ∈ ℝ¹⁰⁰ through three ReLU layers to 784 pixels squashed by tanh into [−1, 1], so the real
@@ -75,7 +79,7 @@ var noise = run.generator("fixed noise")
 let fixedNoise = Tensor.randomNormal([64, latent], using: &noise)
 
 /*:
- ### One iteration
+ #### One iteration
 
  Each iteration updates D once and then G once. D's update uses the generated batch
  *detached* from G, so that it does not move G; G's update sends the gradient of its loss
@@ -88,7 +92,7 @@ let fixedNoise = Tensor.randomNormal([64, latent], using: &noise)
 
  <!-- snippet: Sources/Workbook/GAN/MinimaxTraining.swift#minimax-step -->
 
- ### Saturating and non-saturating generator losses
+ #### Saturating and non-saturating generator losses
 
  The step's two losses live in `Sources/Workbook/GAN/Losses.swift`. Taken literally, the
  generator minimises $\mathbb{E}[\log(1 - D(G(z)))]$. Early on D
@@ -114,7 +118,7 @@ run.train(metrics: MinimaxStep.metrics, snapshot: { G(fixedNoise).reshaped([-1] 
 }
 
 /*:
- ### What the original code got wrong
+ #### What the original code got wrong
 
  Two bugs in the original chapter's minimax code are fixed here, each pinned by a test that
  the original's version fails (`Tests/WorkbookTests/ErrataTests.swift`):
@@ -144,7 +148,7 @@ run.train(metrics: MinimaxStep.metrics, snapshot: { G(fixedNoise).reshaped([-1] 
  A smaller change: samples are written as one grid per epoch (and an animation), not as 64
  separate PNG files.
 
- ### What a run looks like
+ #### What a run looks like
 
  ```sh
  swift run Ch11_2_Minimax          # 5 epochs of Fashion-MNIST, 4,685 iterations of 64 images
@@ -189,7 +193,7 @@ run.plot("scores", title: "What the discriminator believes", yTitle: "mean D(·)
  without reaching them in five epochs: over the last 500 iterations D's loss averages 0.86,
  G's 2.06, D(x) 0.72 and D(G(z)) 0.29.
 
- ### Seeing the vanishing gradient
+ #### Seeing the vanishing gradient
 
  ```sh
  swift run Ch11_2_Minimax --loss saturating --out figures/saturating --checkpoint-dir checkpoints/saturating
@@ -231,13 +235,13 @@ run.finish()
  */
 
 /*:
- ### Exercises
+ #### Exercises for 11.2.2
 
- Exercise 11.1, in the exercises at the end of the chapter, starts from this section: the
+ Exercise 11.2.7, in the exercises at the end of the chapter, starts from this section: the
  same GAN on MNIST digits, the saturating loss, label smoothing, instance noise and other
  settings, each scored with the metrics of §11.5.
 
- ### Summary
+ #### What 11.2.2 showed
 
  - With the best discriminator for a fixed generator, the minimax game asks the generator to
    minimise the Jensen–Shannon divergence to the data, which is stuck at its maximum, with no

@@ -1,7 +1,7 @@
 /*:
- ## 11.2 The relativistic GAN
+ ### 11.2.4 The relativistic GAN
 
- ### Real *compared with* fake
+ #### Real *compared with* fake
 
  A standard discriminator looks at one image at a time and answers an absolute question:
  how likely is it that *this* image is real? Nothing in that question refers to the other
@@ -47,7 +47,7 @@ let latent = run.settings.latentDimension
 let batchSize = run.settings.batchSize
 
 /*:
- ### The networks and the loop
+ #### The networks and the loop
 
  The original chapter pairs the loss with the 64×64 DCGAN networks and trains on a folder of
  photos. We keep its settings (z drawn uniformly from $[-1, 1]^{128}$, batches of 32,
@@ -109,7 +109,7 @@ run.train(metrics: AdversarialStep.metrics, snapshot: { G(fixedNoise) }) { step,
 }
 
 /*:
- ### What the original code got wrong
+ #### What the original code got wrong
 
  The original's loss is right. Its loop is not: it runs for 100,000,000 batches and has no
  other exit, so it never finishes and never writes a final result. Here the loop belongs
@@ -117,7 +117,7 @@ run.train(metrics: AdversarialStep.metrics, snapshot: { G(fixedNoise) }) { step,
  `ConvChapterTests.relativisticGANStopsAtSteps` runs `--steps 5` and checks that exactly five
  iterations were logged.
 
- ### Running it
+ #### Running it
 
  ```
  swift run Ch11_2_RGAN              # one epoch: 1,875 iterations of 32 images, a few minutes
@@ -180,9 +180,9 @@ run.finish()
  */
 
 /*:
- ### Exercises
+ #### Exercises for 11.2.4
 
- #### Exercise 11.2.4: four losses, one pair of networks
+ ##### Exercise 11.2.4: four losses, one pair of networks
 
  Run `swift run Ch11_2_RGAN` and the three `--loss` commands above (one epoch each; they
  write to `runs/ch11_2_rgan`, `runs/ch11_2_rgan-loss-rsgan`, `runs/ch11_2_rgan-loss-rasgan`
@@ -191,7 +191,7 @@ run.finish()
  does the score gap settle at a value, and why is only the least-squares loss's gap pulled
  toward a target?
 
- #### Exercise 11.2.5: less cautious settings
+ ##### Exercise 11.2.5: less cautious settings
 
      swift run Ch11_2_RGAN --lr 2e-4 --batch-size 64 --out runs/rgan-dcgan-recipe
 
@@ -199,7 +199,7 @@ run.finish()
  one-epoch run, are the garments in `ch11_2_rgan_progress.png` further along, and does the
  loss figure show the game staying balanced or one player running away?
 
- #### Exercise 11.2.6: a faster discriminator
+ ##### Exercise 11.2.6: a faster discriminator
 
      swift run Ch11_2_RGAN --lr-d 4e-4 --out runs/rgan-fast-d
 

@@ -1,7 +1,7 @@
 /*:
- ## 11.2 The Wasserstein GAN
+ ### 11.2.3 The Wasserstein GAN
 
- ### Why a distance instead of a divergence
+ #### Why a distance instead of a divergence
 
  When the data and the generator's samples live on thin, barely overlapping sets (and
  images do: they occupy a tiny part of pixel space), the Jensen–Shannon divergence is
@@ -38,7 +38,7 @@ let latent = run.settings.latentDimension
 let batchSize = run.settings.batchSize
 
 /*:
- ### Keeping the critic Lipschitz: weight clipping
+ #### Keeping the critic Lipschitz: weight clipping
 
  The duality only holds over Lipschitz functions. The original WGAN enforces this crudely:
  after every critic update, every weight is clipped to [−c, c] (c = 0.01, `--clip`). A
@@ -71,7 +71,7 @@ run.checkpointing(models: [("generator", G), ("critic", critic)],
                   optimizers: [("generator", wgan.generatorOptimizer), ("critic", wgan.criticOptimizer)])
 
 /*:
- ### One iteration
+ #### One iteration
 
  The critic is trained more often than the generator (`--n-critic 5`), each time on a
  fresh real batch, so that it stays close to its optimum. The iteration,
@@ -102,7 +102,7 @@ let fixedNoise = Tensor.randomNormal([64, latent], using: &noise)
 run.train(wgan, on: batches, snapshotNoise: fixedNoise)
 
 /*:
- ### The original code clipped nothing
+ #### The original code clipped nothing
 
  The original chapter's WGAN computed each clamped weight and assigned it to a copy
  (`var.1 = clamped_var`), so the critic's weights were never clipped and its "Wasserstein
@@ -110,7 +110,7 @@ run.train(wgan, on: batches, snapshotNoise: fixedNoise)
  storage; `ErrataTests.weightClippingActsOnTheCriticItself` shows the copy-clipping leaving
  weights outside [−c, c] and ours pinning every one.
 
- ### What a run looks like
+ #### What a run looks like
 
  ```sh
  swift run Ch11_2_WGAN             # 5 epochs: 935 generator iterations, 4,675 critic updates
@@ -195,13 +195,13 @@ run.finish()
  */
 
 /*:
- ### Exercises
+ #### Exercises for 11.2.3
 
- Exercise 11.4, in the exercises at the end of the chapter, belongs to this section: fewer
+ Exercise 11.2.8, in the exercises at the end of the chapter, belongs to this section: fewer
  critic updates, another clipping constant and Adam instead of RMSprop, then the penalty of
  §11.3 and the relativistic losses, compared with the minimax GAN.
 
- ### Summary
+ #### What 11.2.3 showed
 
  - The Wasserstein-1 distance keeps shrinking as generated samples move toward the data even
    when the two distributions do not overlap, where the Jensen–Shannon divergence is stuck.

@@ -1,7 +1,9 @@
 /*:
- ## 11.2 A warm-up with a known answer
+ ## 11.2 The adversarial game: minimax, Wasserstein and relativistic GANs
 
- ### Why begin where we know the answer
+ ### 11.2.1 A warm-up with a known answer
+
+ #### Why begin where we know the answer
 
  When a GAN trains on Fashion-MNIST, nobody can say what the right generator is. There is no
  formula for the distribution of sneakers; we can only look at samples and, in §11.5, score
@@ -29,7 +31,7 @@ let study = Study(name: "ch11_2_warmup", options: options.study)
 let steps = options.steps ?? (study.options.quick ? 150 : 10_000)
 
 /*:
- ### The data
+ #### The data
 
  We pick an $A$ that stretches, shears and tilts the noise, so that the target is neither
  round nor aligned with the axes, and an offset $b$ away from the origin, where an untrained
@@ -46,7 +48,7 @@ let steps = options.steps ?? (study.options.quick ? 150 : 10_000)
 let truth = AffineGaussian(matrix: [[1.2, 0.4], [0.6, 0.7]], offset: [2, 1])
 
 /*:
- ### A generator that can be exactly right
+ #### A generator that can be exactly right
 
  The generator is a single linear layer with two inputs and two outputs, $G(z) = W z + c$,
  fed the same kind of noise, $z \sim \mathcal N(0, I_2)$. Whatever $W$ and $c$ are, $G(z)$ is
@@ -80,7 +82,7 @@ let game = MinimaxGAN(
     latent: 2)
 
 /*:
- ### What the discriminator learns
+ #### What the discriminator learns
 
  For a fixed generator, D's best answer at each point $x$ maximises
  $p_\text{data}(x) \log D + p_G(x) \log(1 - D)$, and setting the derivative in $D$ to zero gives
@@ -94,7 +96,7 @@ let game = MinimaxGAN(
  $-\log\tfrac12 - \log\tfrac12 = 2\log 2 \approx 1.386$ and G's non-saturating loss is
  $\log 2 \approx 0.693$, two more known answers to check.
 
- ### Training
+ #### Training
 
  Each iteration draws a fresh batch of 256 real points, so the data is an endless stream
  and its moments are exactly $b$ and $A A^\top$, and plays one round of the minimax game.
@@ -118,7 +120,7 @@ orExit {
 }
 
 /*:
- ### Checking the answer
+ #### Checking the answer
 
  This command makes the figures and the tables below:
 
@@ -228,9 +230,9 @@ orExit {
  versions fail that bar: a generator whose optimiser never steps, and a discriminator that
  climbs its loss instead of descending it.
 
- ### Exercises
+ #### Exercises for 11.2.1
 
- #### Exercise 11.2.1: a faster learning rate
+ ##### Exercise 11.2.1: a faster learning rate
 
      swift run Ch11_2_Warmup --lr 2e-3
 
@@ -239,7 +241,7 @@ orExit {
  fifth's table with the one above. How much more do the errors jitter once G is there, and
  which of the two settings would you rather report as "the answer"?
 
- #### Exercise 11.2.2: bigger batches
+ ##### Exercise 11.2.2: bigger batches
 
      swift run Ch11_2_Warmup --batch-size 1024
 
@@ -247,7 +249,7 @@ orExit {
  Does the jitter of the errors over the last 2,000 iterations shrink, and by about how much
  would you expect it to, if it comes from the noise of each batch's estimate?
 
- #### Exercise 11.2.3: a discriminator that can only draw straight lines
+ ##### Exercise 11.2.3: a discriminator that can only draw straight lines
 
  Replace D in `Chapters/Ch11_2_Warmup/main.swift` by a linear discriminator,
  `Linear(2, 1, using: &weights)`, and run the chapter again. Its logit can only be a linear
@@ -256,7 +258,7 @@ orExit {
  check your prediction against the first table and the ellipses in
  `ch11_2_warmup_samples.png`.
 
- ### Summary
+ #### What 11.2.1 showed
 
  - With data made as $x = A z + b$ from Gaussian noise, the target is known exactly: mean
    $b$, covariance $A A^\top$. A GAN trained on it can be checked to three decimals instead of

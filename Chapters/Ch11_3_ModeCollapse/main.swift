@@ -1,5 +1,5 @@
 /*:
- ### Mode collapse, measured
+ ### 11.3.3 Mode collapse, measured
 
  Real data has many *modes*: many kinds of sneaker, many ways to write a 7. A generator
  **collapses** when it produces only a few of them. Each sample may look convincing, so a
@@ -64,7 +64,8 @@ let seeds = (0..<(study.options.quick ? 1 : options.seeds)).map { study.options.
  - **WGAN** trains a critic to estimate the Wasserstein distance, clipping its weights to
    ±0.01 after every update, 5 critic updates per G update, RMSprop as in the WGAN paper;
  - **WGAN-GP** replaces clipping by the gradient penalty, 5 critic updates per G update,
-   Adam with β = (0.5, 0.9) as in the WGAN-GP paper.
+   Adam with β = (0.5, 0.9), our choice for these small networks (the paper's Algorithm 1
+   uses β = (0, 0.9)).
  */
 let adam = ModeCollapse.OptimizerChoice.adam(learningRate: 1e-3, beta1: 0.5, beta2: 0.9)
 let recipes = [
@@ -202,12 +203,12 @@ study.finish([("steps", "\(steps)"), ("seeds", "\(seeds.count)"), ("seconds", "\
 // snippet.show
 
 /*:
- ### Exercises
+ #### Exercises for 11.3.3
 
  Each command writes the table, `ch11_3_mode_collapse_table.md`, and the figures into its
  `--out` folder, and prints one line per finished run with its seed and modes covered.
 
- #### Exercise 11.3.7: slow or stuck?
+ ##### Exercise 11.3.7: slow or stuck?
 
      swift run Ch11_3_ModeCollapse --steps 6000 --out runs/mode-collapse-6000
 
@@ -216,14 +217,14 @@ study.finish([("steps", "\(steps)"), ("seeds", "\(seeds.count)"), ("seconds", "\
  were? In the ring figure's last column, do the weight-clipped WGAN's points gather on the
  modes at last, and does WGAN-GP with λ = 10 stop drifting?
 
- #### Exercise 11.3.8: tighter error bars on the grid
+ ##### Exercise 11.3.8: tighter error bars on the grid
 
      swift run Ch11_3_ModeCollapse --dataset grid --seeds 6 --out runs/mode-collapse-grid-6-seeds
 
  Twice the seeds on the grid of 25. Does the minimax GAN still cover the most modes once the
  spreads shrink, and is WGAN-GP with λ = 0.1 behind it by more than one standard deviation?
 
- #### Exercise 11.3.9: other seeds
+ ##### Exercise 11.3.9: other seeds
 
      swift run Ch11_3_ModeCollapse --dataset ring --seed 3 --out runs/mode-collapse-seeds-3-5
 

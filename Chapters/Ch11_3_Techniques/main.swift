@@ -1,5 +1,5 @@
 /*:
- ### The other stabilisers, side by side
+ ### 11.3.2 The other stabilisers, side by side
 
  Besides changing the loss (the Wasserstein critic above), section 11.3 names a handful of
  cheaper remedies for an unstable game: soften D's targets, blur what D sees, give G a
@@ -48,9 +48,10 @@ if classifier == nil { print("note: no classifier at \(options.classifier); the 
    value above 0 would reward the generator for samples where $p_\text{data}$ is zero.
  * **Instance noise** (`--instance-noise 0.1`): Gaussian noise of standard deviation σ is
    added to every image the discriminator sees, real or generated, with σ annealed linearly
-   to 0 over the run. Blurring both distributions makes their supports overlap, so the
-   divergence the game minimises is finite and smooth early on, when the two are furthest
-   apart. It lives next to the losses, in `Sources/Workbook/GAN/Losses.swift`:
+   to 0 over the run. Blurring both distributions makes their supports overlap. JS is never
+   infinite (it is at most log 2); the trouble with disjoint supports is that a near-perfect
+   D saturates and G's gradients vanish, and the overlap keeps them informative early on,
+   when the two are furthest apart. It lives next to the losses, in `Sources/Workbook/GAN/Losses.swift`:
 
  <!-- snippet: Sources/Workbook/GAN/Losses.swift#instance-noise -->
 
@@ -58,8 +59,10 @@ if classifier == nil { print("note: no classifier at \(options.classifier); the 
    the mean of an intermediate layer f of D (here D's last hidden layer, 256 units) on real
    and generated batches, $L_G = \lVert \mathbb{E}_x f(x) - \mathbb{E}_z f(G(z)) \rVert_2^2$,
    while D trains as before. G then chases statistics rather than D's current verdict, which
-   is meant to stop it from overshooting onto whatever D likes best. In
-   `Sources/Workbook/GAN/Stabilizers.swift`:
+   is meant to stop it from overshooting onto whatever D likes best. (The same paper's
+   *minibatch discrimination*, not in this study, attacks collapse from D's side: D sees, for
+   each sample, how close it is to the others in its batch, so a batch of near-copies is easy
+   to call fake.) In `Sources/Workbook/GAN/Stabilizers.swift`:
 
  <!-- snippet: Sources/Workbook/GAN/Stabilizers.swift#feature-matching -->
 
@@ -91,7 +94,9 @@ if classifier == nil { print("note: no classifier at \(options.classifier); the 
 
  * **Two time-scales (TTUR**, Heusel et al. 2017): D learns faster than G, here
    lr_D = 4·10⁻⁴ and lr_G = 10⁻⁴ (`--lr-d`, `--lr-g`), so that D stays close to its optimum
-   for the current G, the condition under which the game provably converges. The image
+   for the current G. Heusel et al. prove convergence to a *local* Nash equilibrium when
+   both step sizes decay under Robbins–Monro conditions, G's faster; constant rates, as here,
+   carry no such guarantee. The image
    chapters take the same two options, `--lr-g` and `--lr-d` (and `--beta1`, `--beta2`).
  * **Learning rate and batch size**: the baseline with the learning rate multiplied or
    divided by 20 (`--sweep-factor`), and with batches four times smaller or larger. The
@@ -236,10 +241,10 @@ let toyRuns = await TechniqueStudy.trainToys(jobs, recipe: toyRecipe, steps: qui
  its samples are still noise (FD 811.9) and on the 2-D data it found no mode at all.
 
  One seed per image run is a thin basis for a ranking, and this study shows how thin. These
- runs are chaotic: the previous commit of this repository, whose arithmetic differed from
- today's only in how a few matrix products were split between threads, gave a different
- table, with the high learning rate as its worst row (there D won and the generator ended on
- one saturated blob). Treat a difference between two image rows as real only when it
+ runs are chaotic: the same study, built so that a few matrix products were split between
+ threads differently and nothing else changed, gave us a different table, with the high
+ learning rate as its worst row (there D won and the generator ended on one saturated
+ blob). Treat a difference between two image rows as real only when it
  survives other seeds (`--seed`). On the 2-D mixtures, where three seeds give a spread, most
  differences are within it; four times larger batches covered the most of the grid
  (6.3 ± 1.2 of 25 against the baseline's 4.7 ± 1.2), and the low learning rate none of
@@ -275,12 +280,12 @@ print(summaryLine(chapter: study.name, fields))
 // snippet.show
 
 /*:
- ### Exercises
+ #### Exercises for 11.3.2
 
  Each command writes `ch11_3_techniques_table.md`, `ch11_3_techniques_samples.png` and
  `ch11_3_techniques_scores.png` into its `--out` folder.
 
- #### Exercise 11.3.4: does the sweep's ranking last?
+ ##### Exercise 11.3.4: does the sweep's ranking last?
 
      swift run Ch11_3_Techniques --techniques baseline,lr-high,lr-low --steps 5000 --out runs/techniques-lr-5000
 
@@ -289,14 +294,14 @@ print(summaryLine(chapter: study.name, fields))
  diverged)? Has the low rate left noise behind in the samples figure, and does the baseline
  stay collapsed? Then rerun the default study with `--seed 1`: which rows keep their order?
 
- #### Exercise 11.3.5: how much smoothing?
+ ##### Exercise 11.3.5: how much smoothing?
 
      swift run Ch11_3_Techniques --techniques baseline,label-smoothing --label-smoothing 0.7 --out runs/techniques-smooth0.7
 
  A target of 0.7 for real images instead of 0.9. Where does D(x) settle in the scores
  figure, and does the stronger smoothing change FD, KID or the variety of the 36 samples?
 
- #### Exercise 11.3.6: more seeds for the 2-D mixtures
+ ##### Exercise 11.3.6: more seeds for the 2-D mixtures
 
      swift run Ch11_3_Techniques --techniques baseline,spectral-norm,batch-large --seeds 6 --out runs/techniques-6-seeds
 
@@ -304,7 +309,7 @@ print(summaryLine(chapter: study.name, fields))
  normalisation's ring modes and the larger batches' grid modes still beat the baseline by
  more than the spread, or do they become ties too?
 
- ### Summary
+ #### What 11.3.2 showed
 
  - Every stabiliser here is one change to the minimax recipe, made in the function `game`:
    a softer target for real images, annealed noise on D's inputs, a feature-matching loss for

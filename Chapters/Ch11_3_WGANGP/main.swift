@@ -1,14 +1,18 @@
 /*:
- ## 11.3 Training GANs: WGAN-GP and other techniques
+ ## 11.3 Training GANs: a gradient penalty and other techniques
 
- ### From clipping to a gradient penalty
+ ### 11.3.1 WGAN-GP: a gradient penalty instead of clipping
+
+ #### From clipping to a gradient penalty
 
  Clipping keeps the critic Lipschitz by brute force, and it shows: the weights pile up at
  ±c, the critic can only represent simple functions, and the constant c trades vanishing
  gradients (c too small) against exploding ones (c too large). Gulrajani et al. (2017)
  observed that a differentiable f is 1-Lipschitz exactly when $\|\nabla f\| \le 1$
  everywhere, and that the optimal critic has gradient norm 1 on the straight lines between
- real and generated samples. So they **penalise** the critic's gradient norm there instead:
+ real and generated points that the optimal transport plan pairs (their Prop. 1). Pairing a
+ real and a generated sample at random, as below, is a heuristic that does not follow from
+ it, but works. So they **penalise** the critic's gradient norm there instead:
 
  $$L_C = \mathbb{E}_z[C(G(z))] - \mathbb{E}_x[C(x)] + \lambda\,\mathbb{E}_{\hat x}\big[(\|\nabla_{\hat x} C(\hat x)\|_2 - 1)^2\big],\qquad \hat x = \varepsilon x + (1-\varepsilon)G(z),\; \varepsilon \sim U[0,1],$$
 
@@ -27,7 +31,7 @@ let settings = options.training.settings
 let latent = settings.latentDimension
 
 /*:
- ### Double backpropagation
+ #### Double backpropagation
 
  The penalty contains a gradient, $\nabla_{\hat x} C(\hat x)$, and the critic's update needs
  the gradient *of the penalty* with respect to the critic's weights: a gradient of a
@@ -49,7 +53,7 @@ let latent = settings.latentDimension
  `Sources/Workbook/GAN/WassersteinTraining.swift`), adds λ times this penalty to the
  Wasserstein loss in each of its `--n-critic` updates.
 
- ### One recipe, two constraints
+ #### One recipe, two constraints
 
  Both runs below use the same networks (the minimax chapter's MLPs, no batch normalisation
  in the critic), the same seed and the same number of iterations. Only the Lipschitz
@@ -92,7 +96,7 @@ func trainWasserstein(_ constraint: LipschitzConstraint, name: String, title: St
  the step once per generator iteration, logs its numbers to a CSV file, checkpoints after
  every epoch and keeps a sample grid of the fixed noise batch.
 
- ### What a run looks like
+ #### What a run looks like
 
  ```sh
  swift run Ch11_3_WGANGP             # 5 epochs of WGAN-GP
@@ -129,7 +133,7 @@ penaltyRun.finish()
  progress bar for quality, something the minimax losses never were. The gradient norm at
  the interpolates settles a little above 1, where the penalty holds it.
 
- ### Clipping against the penalty, side by side
+ #### Clipping against the penalty, side by side
 
  With `--compare`, the same budget goes to a weight-clipped critic, and one figure puts the
  two runs side by side. That run is §11.2's `Ch11_2_WGAN` run: the same networks, optimiser,
@@ -190,9 +194,9 @@ if let clippingRun {
  */
 
 /*:
- ### Exercises
+ #### Exercises for 11.3.1
 
- #### Exercise 11.3.1: a penalty too weak
+ ##### Exercise 11.3.1: a penalty too weak
 
      swift run Ch11_3_WGANGP --lambda 0.1 --out runs/wgangp-lambda0.1
 
@@ -201,7 +205,7 @@ if let clippingRun {
  near 1? Does the estimate of W in `ch11_3_wgangp_wasserstein.png` still fall as the samples
  improve, and do the samples improve?
 
- #### Exercise 11.3.2: a penalty too strong
+ ##### Exercise 11.3.2: a penalty too strong
 
      swift run Ch11_3_WGANGP --lambda 100 --out runs/wgangp-lambda100
 
@@ -209,7 +213,7 @@ if let clippingRun {
  gradient-norm figure with the default run's: how much closer to 1 is the norm held, and what
  does the critic give up for it (look at the estimate of W and at the samples)?
 
- #### Exercise 11.3.3: one critic update per generator update
+ ##### Exercise 11.3.3: one critic update per generator update
 
      swift run Ch11_3_WGANGP --n-critic 1 --out runs/wgangp-ncritic1
 
@@ -218,7 +222,7 @@ if let clippingRun {
  progress bar for sample quality, or does it stop tracking the samples when the critic is
  no longer kept near its optimum?
 
- ### Summary
+ #### What 11.3.1 showed
 
  - A differentiable function is 1-Lipschitz exactly when its gradient norm never exceeds 1,
    so WGAN-GP penalises the critic's gradient norm for straying from 1 at random points

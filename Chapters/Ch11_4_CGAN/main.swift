@@ -1,7 +1,7 @@
 /*:
- ## 11.4 The conditional GAN
+ ### 11.4.2 The conditional GAN
 
- ### Asking for a class
+ #### Asking for a class
 
  An unconditional generator draws *some* sample of the data; which garment comes out of a
  given z is up to the generator. A **conditional GAN** (Mirza & Osindero, 2014) gives both
@@ -34,7 +34,7 @@ let latent = run.settings.latentDimension
 let batchSize = run.settings.batchSize
 
 /*:
- ### Conditioning the two networks
+ #### Conditioning the two networks
 
  A label is a category, not a quantity: class 7 is not "more" than class 3, so it enters
  the networks as a **one-hot** vector (or a learned **embedding**, a vector per class; a
@@ -74,7 +74,7 @@ run.checkpointing(models: [("generator", G), ("discriminator", D)],
 let batches = run.batches(of: images)
 
 /*:
- ### The loss and the loop
+ #### The loss and the loop
 
  Like the original chapter we train with the relativistic average least-squares loss of
  §11.2 (`--loss bce` for the standard conditional GAN above); `AdversarialLoss.trainStep`
@@ -96,7 +96,7 @@ run.train(metrics: AdversarialStep.metrics, preview: { G(previewInput) }) { _, r
 }
 
 /*:
- ### What the original code got wrong
+ #### What the original code got wrong
 
  * **Random labels for real images.** The original drew a fresh random label for every
    real image. D then sees a real trouser labelled "bag" as often as labelled "trouser",
@@ -114,7 +114,7 @@ run.train(metrics: AdversarialStep.metrics, preview: { G(previewInput) }) { _, r
  (The original's generator also minimised $-\mathbb{E}\,C(x_f)$ instead of the relativistic
  generator loss its discriminator was trained against; we use the matching loss.)
 
- ### Running it
+ #### Running it
 
  ```
  swift run Ch11_4_CGAN
@@ -147,7 +147,7 @@ run.plot("losses", title: "Conditional GAN losses (\(options.loss.rawValue))", y
  ![Conditional GAN losses](figures/ch11_4_cgan_losses.png)
  *`swift run Ch11_4_CGAN`*
 
- ### Does G draw the class it is asked for?
+ #### Does G draw the class it is asked for?
 
  When the metrics chapter's classifier exists (`models/classifier.safetensors`, §11.5), the
  chapter asks it to classify 100 samples of each class and counts, class by class, how often
@@ -205,7 +205,9 @@ run.finish()
  of their real-image rates (87% and 88%): those are the generator's misses. Trousers, whose
  shape nothing else shares, are matched every time.
 
- ### Exercise 11.3: conditioning strategies
+ #### Exercises for 11.4.2
+
+ ##### Exercise 11.4.2: conditioning strategies
 
  * The chapter's default, label channels with the relativistic loss: `swift run Ch11_4_CGAN`
  * A projection discriminator: `swift run Ch11_4_CGAN --conditioning projection`

@@ -1,7 +1,9 @@
 /*:
- ## 11.4 DCGAN: convolutional generators and discriminators
+ ## 11.4 Convolutional and conditional GANs
 
- ### Why convolutions
+ ### 11.4.1 DCGAN: convolutional generators and discriminators
+
+ #### Why convolutions
 
  The multi-layer perceptrons of §11.2 treat an image as a list of 784 numbers: a pixel and
  its neighbour are as unrelated to them as two pixels on opposite corners, and a shirt
@@ -41,7 +43,7 @@ let latent = run.settings.latentDimension
 let batchSize = run.settings.batchSize
 
 /*:
- ### The transposed-convolution size formula
+ #### The transposed-convolution size formula
 
  A stride-s convolution shrinks its input about s times; a transposed convolution is its
  mirror image and grows it. One way to see exactly what it computes: spread the input's
@@ -71,7 +73,7 @@ orExit { try diagram.write(to: run.figurePath("transposed_convolution")) }
  ![How a transposed convolution grows a 3×3 input to 6×6](figures/ch11_4_dcgan_transposed_convolution.png)
  *`swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`*
 
- ### The networks
+ #### The networks
 
  For 28×28 Fashion-MNIST the generator projects z ∈ ℝ¹⁰⁰ to a 128-channel 7×7 map and
  doubles it twice; the discriminator mirrors it. For `--images DIR` the chapter switches to
@@ -182,7 +184,7 @@ run.plot("scores", title: "What the discriminator believes", yTitle: "mean D(·)
          series: [("d_real", "D(x), real images"), ("d_fake", "D(G(z)), generated images")])
 
 /*:
- ### Running it
+ #### Running it
 
  ```
  swift run Ch11_4_DCGAN    # three epochs of Fashion-MNIST: 2,811 iterations of 64 images
@@ -210,7 +212,7 @@ run.plot("scores", title: "What the discriminator believes", yTitle: "mean D(·)
  ![What the DCGAN discriminator believes](figures/ch11_4_dcgan_scores.png)
  *`swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`*
 
- ### Walking through the latent space
+ #### Walking through the latent space
 
  If the generator has learned a smooth map from noise to images, points between two noise
  vectors decode to images between the two garments; one that had memorised training images
@@ -242,7 +244,7 @@ orExit {
  ![Six spherical interpolations between fixed noise pairs](figures/ch11_4_dcgan_interpolation.png)
  *`swift run Ch11_4_DCGAN --compare-with models/ch11_2_minimax_generator.safetensors`*
 
- ### MLP against DCGAN, the same noise
+ #### MLP against DCGAN, the same noise
 
  The minimax chapter's generator was trained on the same data with the same seed, so its
  fixed noise batch is this chapter's too. `--compare-with FILE` draws a saved generator's
@@ -277,9 +279,11 @@ run.finish()
  is 49.69 against the MLP's 284.17, the lowest of all the workbook's models. The convolutions do cost more per iteration: the
  README's speed table counts 9.44 GFLOP of matrix products for a DCGAN step against 1.01
  for the MLPs', so the three DCGAN epochs are more than five times the arithmetic of the
- five MLP epochs. Whether the MLPs catch up when given as much time is Exercise 11.2.
+ five MLP epochs. Whether the MLPs catch up when given as much time is Exercise 11.4.3, at the end of the chapter.
 
- ### Exercise 11.2: a DCGAN on larger images
+ #### Exercises for 11.4.1
+
+ ##### Exercise 11.4.1: a DCGAN on larger images
 
  * Train on a folder of your own photos, or CIFAR-10 exported as PNG files; images are
    centre-cropped and resized to 64×64 and the 64-pixel networks are used:
@@ -294,7 +298,7 @@ run.finish()
  */
 
 /*:
- ### Summary
+ #### What 11.4.1 showed
 
  - Convolutions build two facts about images into the networks: neighbouring pixels belong
    together, and a pattern means the same wherever it appears. The discriminator is an

@@ -28,7 +28,7 @@
  `Leaderboard.swift`, the options in `Options.swift`); the metrics themselves live in the
  library, `Sources/Workbook/Metrics/`, and are shown below where they are explained.
 
- ### Looking through a classifier
+ ### 11.5.1 Looking through a classifier
 
  Pixels are a poor space to compare images in: shifting a shirt by two pixels moves it far in
  pixel space and not at all in meaning. The usual metrics therefore compare images through a
@@ -59,7 +59,7 @@
  Inception-based numbers from papers, which live on a different scale entirely. When we write
  FD and KID instead of FID and KID-with-Inception, that is the reason.
 
- ### The Inception Score
+ ### 11.5.2 The Inception Score
 
  A good generator should produce images that the classifier finds easy to name (p(y|x)
  peaked on one class) while, taken together, covering all the classes (the marginal
@@ -83,7 +83,7 @@
  The Inception Score never looks at real data. A generator that draws one perfect image per
  class, ten thousand times, scores close to the maximum while being useless.
 
- ### The Fréchet distance
+ ### 11.5.3 The Fréchet distance
 
  The Fréchet distance compares generated with real images. Fit a Gaussian to each set's
  features, N(μ_r, Σ_r) and N(μ_g, Σ_g), and measure the distance between the two Gaussians
@@ -110,7 +110,7 @@
 
  <!-- snippet: Sources/Workbook/Metrics/FrechetDistance.swift#frechet-distance -->
 
- ### The kernel distance (KID)
+ ### 11.5.4 The kernel distance (KID)
 
  The Fréchet distance assumes Gaussian features and is biased: for a finite sample its
  expected value is above the true distance, by an amount that shrinks like 1/N. The kernel
@@ -132,7 +132,7 @@
  the GANs below score in the tens, where Inception-based KIDs in papers are hundredths.
  Compare KIDs measured through the same network only.
 
- ### Precision and recall
+ ### 11.5.5 Precision and recall
 
  FD and KID fold two different failures into one number: images that look wrong, and parts
  of the data the generator never produces. Kynkäänniemi et al. separate them. Around each
@@ -146,7 +146,7 @@
 
  <!-- snippet: Sources/Workbook/Metrics/PrecisionRecall.swift#precision-recall -->
 
- ### Small samples are biased samples
+ ### 11.5.6 Small samples are biased samples
 
  The estimates depend on N. With fewer samples the covariance estimates are noisier and FD
  rises; the Inception Score of a split depends on the split size; precision and recall
@@ -159,7 +159,7 @@
 
  <!-- snippet: Chapters/Ch11_5_Metrics/RealData.swift#yardstick -->
 
- ### Scoring anything
+ ### 11.5.7 Scoring anything
 
  `score` accepts what pytorch-fid and torch-fidelity accept: a generator checkpoint of any
  chapter (the file's metadata names the chapter and the latent size, so the architecture is
@@ -193,7 +193,7 @@
  `wgan`, `wgan-gp`, or a chapter's. An `--architecture` that contradicts the metadata (a
  conditional generator named `dcgan`) is refused, since its scores would mean nothing.
 
- ### Do the metrics notice damage?
+ ### 11.5.8 Do the metrics notice damage?
 
  Before trusting a metric with generators, we check it on real images damaged by a known
  amount: Gaussian noise, blur, salt-and-pepper pixels, a grey square over part of the
@@ -222,7 +222,7 @@
  different network would weigh the same damage differently; "how bad" is always relative to
  the features.
 
- ### The leaderboard
+ ### 11.5.9 The leaderboard
 
  Each chapter that trains a generator on Fashion-MNIST leaves its final generator in
  `models/` (the book's figure script copies them there). The leaderboard scores all of them
@@ -264,7 +264,7 @@
  playing safe. WGAN-GP, trained five
  times fewer generator steps than the minimax GAN, beats it on FD, KID and IS.
 
- ### Where the numbers and the eye disagree
+ ### 11.5.10 Where the numbers and the eye disagree
 
  The metrics summarise tens of thousands of numbers into one, and they are blind in
  predictable ways. The Fréchet distance and KID see only what our classifier's features
@@ -292,7 +292,7 @@ Metrics.runCommandLine()
 /*:
  ### Exercises
 
- Exercise 11.5, in the exercises at the end of the chapter, belongs to this section: scoring
+ Exercise 11.5.1, in the exercises at the end of the chapter, belongs to this section: scoring
  with more or fewer samples and through a weaker classifier, following a score over training,
  and setting the leaderboard beside the sample grids.
 

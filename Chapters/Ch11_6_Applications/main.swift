@@ -43,7 +43,7 @@
  run in turn). Two of them rest on one tool: searching the generator's input for the image
  that best matches a given one.
 
- ### Searching the latent space
+ ### 11.6.1 Searching the latent space
 
  A trained generator defines a surface of images G(z). For an image x we can look for the
  point on that surface closest to it, minimising ‖G(z) − x‖² over z with G's weights fixed.
@@ -74,7 +74,7 @@ func seeds(_ options: ApplicationOptions, default count: Int) -> [UInt64] {
 // snippet.show
 
 /*:
- ### Anomaly detection
+ ### 11.6.2 Anomaly detection
 
  A GAN trained only on normal data learns what normal looks like; an input it cannot
  reproduce, or that its discriminator finds unconvincing, is flagged. This is how defects
@@ -82,8 +82,9 @@ func seeds(_ options: ApplicationOptions, default count: Int) -> [UInt64] {
  them to train a classifier. We train the minimax GAN of 11.2 on nine of the ten classes,
  leaving out bags, and score 300 test bags and 300 test images of the other classes in two
  ways: (a) by the discriminator's logit (low means "not like my training data"), and
- (b) by AnoGAN's residual (Schlegl et al. 2017), the distance to the closest image the
- generator can make. The area under the ROC curve says how well each score separates the
+ (b) by an AnoGAN-style residual, the distance to the closest image the generator can make.
+ (Schlegl et al. 2017 score A = (1−λ)·R + λ·D, an L1 residual R plus a feature-matching
+ term D on the discriminator; ours is a masked squared error plus a prior on z.) The area under the ROC curve says how well each score separates the
  two groups: 0.5 is chance, 1 is perfect.
  */
 func detectAnomalies(_ options: ApplicationOptions, _ study: Study) {
@@ -154,7 +155,7 @@ func detectAnomalies(_ options: ApplicationOptions, _ study: Study) {
 
  <!-- snippet: Sources/Workbook/Applications/ROC.swift#auroc -->
 
- ### Data augmentation
+ ### 11.6.3 Data augmentation
 
  Where labelled data is scarce, a conditional generator can make more. We give a small
  classifier (one hidden layer of 256 units) 100 labelled images per class, then the same
@@ -213,7 +214,7 @@ func augment(_ options: ApplicationOptions, _ study: Study) {
  already show. Augmentation pays where the generator is better than the classifier's own
  data can be, which this small experiment does not reach.
 
- ### Inpainting
+ ### 11.6.4 Inpainting
 
  Hide part of an image and the same search completes it: look for the z whose image agrees
  with the *visible* pixels (the mask below), keep those pixels, and take the hidden ones from

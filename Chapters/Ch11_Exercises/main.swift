@@ -37,7 +37,7 @@
  in `Sources/Solutions/`; a teacher who hands out the starters alone can remove them with
  `Tools/exercises-handout.sh DIR`, which writes a copy of the workbook without them.
 
- #### Exercise 11.1: the losses, on logits
+ #### Tasks `discriminator-loss` and `generator-loss`: the losses, on logits
 
  `discriminatorLoss(realLogits:fakeLogits:)` returns −E[log D(x)] − E[log(1 − D(G(z)))]
  for D = σ(logit), and `generatorLoss(fakeLogits:)` returns the non-saturating
@@ -51,7 +51,7 @@
 
      swift run Ch11_Exercises check discriminator-loss generator-loss
 
- #### Exercise 11.2: an upsampling block of the DCGAN generator
+ #### Task `generator-block`: an upsampling block of the DCGAN generator
 
  `generatorBlock(inChannels:outChannels:using:)` returns a layer that doubles height and
  width: a transposed convolution (kernel 4, stride 2, padding 1), batch normalisation,
@@ -68,7 +68,7 @@
 
      swift run Ch11_Exercises check generator-block
 
- #### Exercise 11.3: telling the players the class
+ #### Tasks `generator-input` and `real-labels`: telling the players the class
 
  `generatorInput(noise:labels:classes:)` appends each noise vector's one-hot label:
  [n, latent] becomes [n, latent + classes], and gradients still reach the noise.
@@ -85,7 +85,7 @@
 
      swift run Ch11_Exercises check generator-input real-labels
 
- #### Exercise 11.4: keeping the critic Lipschitz
+ #### Tasks `weight-clipping` and `gradient-penalty`: keeping the critic Lipschitz
 
  `clipWeights(of:to:)` clips every parameter of a critic, weights and biases, to
  [−c, c]. `gradientPenalty(critic:real:fake:mixing:)` returns WGAN-GP's
@@ -105,7 +105,7 @@
 
      swift run Ch11_Exercises check weight-clipping gradient-penalty
 
- #### Exercise 11.5: the metrics
+ #### Tasks `frechet-distance` and `inception-score`: the metrics
 
  `frechetDistance(meanA:covarianceA:meanB:covarianceB:)` returns
  ‖μa − μb‖² + Tr Σa + Tr Σb − 2 Tr (Σa Σb)^½ for row-major d × d covariances, and

@@ -11,7 +11,9 @@ import Foundation
 /// excerpts and hidden code with DocC's snippet slice comments:
 ///
 ///     // snippet.NAME        starts the excerpt NAME
-///     // snippet.hide        lines up to `// snippet.show` are left out (of listings too)
+///     // snippet.hide        lines up to `// snippet.show` are left out (of listings too); a
+///                            listing shows the gap as one `// …` line, so that no block looks
+///                            empty and no value looks computed for nothing
 ///     // snippet.end         ends the excerpt
 ///
 /// Prose asks for an excerpt of another file with a line `<!-- snippet: PATH#NAME -->`; the
@@ -46,7 +48,8 @@ public struct BookBuilder {
 
     /// A Playground-markup Swift source as Markdown: prose as it is (a block's common
     /// indentation removed), the code between prose as fenced listings, hidden regions and
-    /// snippet markers left out, and code that is all hidden or blank dropped.
+    /// snippet markers left out (a hidden region inside code shown as `// …`), and code that is
+    /// all hidden or blank dropped.
     static func renderPlayground(_ source: String, path: String) throws -> String {
         var blocks: [String] = []
         var pending: [String] = [], pendingIsProse = true
@@ -63,7 +66,8 @@ public struct BookBuilder {
                 blocks.append(pending.map { String($0.dropFirst(min(indent, $0.prefix(while: { $0 == " " }).count))) }
                     .joined(separator: "\n"))
             } else {
-                blocks.append((["```swift"] + pending + ["```"]).joined(separator: "\n"))
+                let code = Self.markingElisions(pending)
+                if !code.isEmpty { blocks.append((["```swift"] + code + ["```"]).joined(separator: "\n")) }
             }
             pending = []
         }
@@ -98,6 +102,7 @@ public struct BookBuilder {
             } else if trimmed.hasPrefix("//:") {
                 add(String(trimmed.dropFirst(3)), prose: true)
             } else if trimmed == "// snippet.hide" {
+                if !hidden { add(Self.elision, prose: false) }
                 hidden = true
             } else if trimmed == "// snippet.show" {
                 hidden = false
@@ -110,6 +115,57 @@ public struct BookBuilder {
         if inBlockComment { throw BookError("\(path): a `/*:` prose block is never closed") }
         flush()
         return blocks.joined(separator: "\n\n") + "\n"
+    }
+
+    /// Stands for a hidden region among code lines until the listing is complete.
+    static let elision = "\u{0}elided"
+
+    /// A listing's lines with each run of elision placeholders as one `// …` line, indented
+    /// like the code after it (or before it, at the end); empty if nothing visible is left.
+    static func markingElisions(_ lines: [String]) -> [String] {
+        func blank(_ line: String) -> Bool { line == elision || line.trimmingCharacters(in: .whitespaces).isEmpty }
+        guard lines.contains(where: { !blank($0) }) else { return [] }
+        var output: [String] = []
+        for (index, line) in lines.enumerated() {
+            guard line == elision else { output.append(line); continue }
+            if output.last.map({ $0.trimmingCharacters(in: .whitespaces) == "// …" }) == true { continue }
+            // As deep as the statement around it: inside braces that open before or close after
+            // it, and not as deep as a continuation line.
+            func indent(_ line: String?) -> Int { line?.prefix(while: { $0 == " " }).count ?? 0 }
+            let before = output.last { !blank($0) }, after = lines[(index + 1)...].first { !blank($0) }
+            let depth: Int
+            if before?.hasSuffix("{") == true { depth = indent(before) + 4 }
+            else if let after, after.trimmingCharacters(in: .whitespaces).hasPrefix("}") { depth = indent(after) + 4 }
+            else if let before, let after { depth = min(indent(before), indent(after)) }
+            else { depth = indent(before ?? after) }
+            output.append(String(repeating: " ", count: depth) + "// …")
+        }
+        func blankLine(_ line: String?) -> Bool { line?.trimmingCharacters(in: .whitespaces).isEmpty == true }
+        while blankLine(output.first) { output.removeFirst() }
+        while blankLine(output.last) { output.removeLast() }
+        return output
+    }
+
+    /// The Swift listings of a rendered book that show nothing to read: no code at all, or an
+    /// empty pair of braces (what is left when a block's body is hidden without a `// …`).
+    public static func emptyListings(in book: String) -> [String] {
+        var found: [String] = [], listing: [String]? = nil
+        for line in book.components(separatedBy: "\n") {
+            if listing == nil {
+                if line == "```swift" { listing = [] }
+                continue
+            }
+            if line == "```" {
+                let code = listing!.map { $0.trimmingCharacters(in: .whitespaces) }
+                let joined = code.joined(separator: "\n")
+                let emptyBraces = joined.range(of: #"\{[ \n]*\}"#, options: .regularExpression) != nil
+                if code.allSatisfy(\.isEmpty) || emptyBraces { found.append(listing!.joined(separator: "\n")) }
+                listing = nil
+            } else {
+                listing!.append(line)
+            }
+        }
+        return found
     }
 
     /// Lines of code in a Playground-markup source: not prose, not blank.
@@ -166,13 +222,13 @@ public struct BookBuilder {
             if marker == "// snippet.\(name)" { inside = true; found = true; continue }
             guard inside else { continue }
             if marker == "// snippet.end" { break }
-            if marker == "// snippet.hide" { hidden = true; continue }
+            if marker == "// snippet.hide" { if !hidden { lines.append(elision) }; hidden = true; continue }
             if marker == "// snippet.show" { hidden = false; continue }
             if marker.hasPrefix("// snippet.") { break }  // the next excerpt starts
             if !hidden { lines.append(line) }
         }
         guard found else { throw BookError("\(path) has no `// snippet.\(name)` marker") }
-        while lines.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { lines.removeLast() }
+        lines = markingElisions(lines)
         let indent = lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
             .map { $0.prefix(while: { $0 == " " }).count }.min() ?? 0
         return lines.map { String($0.dropFirst(min(indent, $0.prefix(while: { $0 == " " }).count))) }

@@ -59,7 +59,7 @@ struct BookTests {
                 // snippet.end
             }
             """
-        #expect(try BookBuilder.excerpt(named: "demo", in: source, path: "x.swift") == ["let a = 1", "let b = a + 1"])
+        #expect(try BookBuilder.excerpt(named: "demo", in: source, path: "x.swift") == ["let a = 1", "// …", "let b = a + 1"])
         #expect(throws: BookError.self) { try BookBuilder.excerpt(named: "missing", in: source, path: "x.swift") }
     }
 
@@ -95,6 +95,7 @@ struct BookTests {
 
             ```swift
             import Workbook
+            // …
             let taught = 2
             ```
 
@@ -104,6 +105,45 @@ struct BookTests {
             Closing words.
 
             """)
+    }
+
+    /// A hidden region shows as `// …` at the depth of the code around it, so that a block
+    /// whose body is hidden does not read as empty; a listing that is all hidden is dropped.
+    @Test func hiddenRegionsShowAsAnElision() throws {
+        let source = """
+            /*: Prose. */
+            if let run {
+                // snippet.hide
+                run.finish()
+                // snippet.show
+            }
+            let value = compute(1,
+                                2)
+            // snippet.hide
+            use(value)
+            // snippet.show
+            /*: More prose. */
+            // snippet.hide
+            let onlyHidden = 3
+            // snippet.show
+            """
+        let rendered = try BookBuilder.renderPlayground(source, path: "main.swift")
+        #expect(rendered.contains("if let run {\n    // …\n}\n"))
+        #expect(rendered.contains("2)\n") && rendered.contains("// …\n```"))
+        #expect(!rendered.contains("onlyHidden") && rendered.components(separatedBy: "```swift").count == 2)
+        #expect(BookBuilder.emptyListings(in: rendered).isEmpty)
+    }
+
+    @Test func emptyListingsAreFound() {
+        let book = "Text\n\n```swift\n\n```\n\n```swift\nif let x {\n}\n```\n\n```swift\nlet a = 1\n```\n"
+        #expect(BookBuilder.emptyListings(in: book) == ["", "if let x {\n}"])
+    }
+
+    /// No listing in the book is empty or shows a block with nothing in it.
+    @Test func noRenderedListingIsEmpty() throws {
+        let book = try BookBuilder(root: repositoryRoot).build()
+        let empty = BookBuilder.emptyListings(in: book)
+        #expect(empty.isEmpty, "book.md has empty listings or empty blocks:\n\(empty.joined(separator: "\n---\n"))")
     }
 
     @Test func proseThatWouldNestACommentIsRefused() {
